@@ -1,0 +1,116 @@
+"""Read source files: a leaflet's front matter and body, and YAML files, keeping a map from keys to lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, ProblemReport
+
+FENCE = "---"
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Parsed YAML plus the line on which each key or list item starts, for messages."""
+
+    display: str
+    data: Any
+    lines: dict[Location, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line_of(self, location: Location) -> int:
+        """The line of `location`, or of its nearest enclosing key when it is missing."""
+        for end in range(len(location), 0, -1):
+            if location[:end] in self.lines:
+                return self.lines[location[:end]]
+        return self.first_line
+
+
+@dataclass(frozen=True)
+class LeafletSource:
+    """A leaflet file split into front matter and Markdown body; nothing checked yet."""
+
+    slug: str
+    path: Path
+    display: str
+    front: YamlDocument
+    body: str
+    body_line: int  # line number of the body's first line in the file
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text; a problem if it can't be read as UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ProblemReport([Problem(display, None, None, f"is not UTF-8 text ({error.reason})")]) from None
+    except OSError as error:
+        raise ProblemReport([Problem(display, None, None, f"can't be read ({error.strerror})")]) from None
+
+
+def load_leaflet(path: Path, display: str) -> LeafletSource:
+    """Split a leaflet file into front matter (parsed, with line map) and body. Raises ProblemReport."""
+    lines = read_text(path, display).splitlines(keepends=True)
+    if not lines or lines[0].strip() != FENCE:
+        raise ProblemReport([Problem(display, 1, None, "has no front matter: start the file with a line '---', "
+                                     "then the leaflet's keys (title, summary, …), then another '---'")])
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    if end is None:
+        raise ProblemReport([Problem(display, 1, None, "the front matter never ends: add a line '---' after its last key")])
+    front = parse_yaml("".join(lines[1:end]), display, line_offset=1)
+    if not isinstance(front.data, dict):
+        raise ProblemReport([Problem(display, 2, None, "the front matter must be a list of 'key: value' lines")])
+    return LeafletSource(path.stem, path, display, front, "".join(lines[end + 1 :]), end + 2)
+
+
+def load_yaml_file(path: Path, display: str) -> YamlDocument:
+    """Parse a whole YAML file (such as authors.yaml) with its line map. Raises ProblemReport."""
+    return parse_yaml(read_text(path, display), display, line_offset=0)
+
+
+def parse_yaml(text: str, display: str, line_offset: int) -> YamlDocument:
+    """Safe-load YAML text; lines are reported as in the file (`line_offset` lines come before `text`)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        raise ProblemReport([_yaml_problem(error, display, line_offset)]) from None
+    finally:
+        loader.dispose()
+    lines: dict[Location, int] = {}
+    duplicates: list[Problem] = []
+    if node is not None:
+        _map_lines(node, (), lines, duplicates, display, line_offset)
+    if duplicates:
+        raise ProblemReport(duplicates)
+    return YamlDocument(display, data, lines, line_offset + 1)
+
+
+def _yaml_problem(error: yaml.YAMLError, display: str, line_offset: int) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = mark.line + 1 + line_offset if mark else None
+    what = getattr(error, "problem", None) or str(error)
+    return Problem(display, line, None, f"is not valid YAML here: {what} (check the indentation, colons and quotes)")
+
+
+def _map_lines(node: yaml.Node, here: Location, lines: dict, duplicates: list, display: str, offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1 + offset
+            if here + (key,) in lines:
+                name = ".".join(str(part) for part in here + (key,))
+                duplicates.append(Problem(display, line, name, f"is given twice (first on line {lines[here + (key,)]})"))
+                continue
+            lines[here + (key,)] = line
+            _map_lines(value_node, here + (key,), lines, duplicates, display, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[here + (index,)] = item.start_mark.line + 1 + offset
+            _map_lines(item, here + (index,), lines, duplicates, display, offset)

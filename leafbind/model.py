@@ -1,0 +1,200 @@
+"""The document model: what a leaflet's source may say (schema) and the validated leaflet passed between stages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from markupsafe import Markup
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def shown(value: Any) -> str:
+    """A value as the editor wrote it, for messages: strings quoted, the rest as YAML would show it."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and DATE_PATTERN.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PydanticCustomError("leafbind_date", "{value} is not a date (use YYYY-MM-DD)", {"value": shown(value)})
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("leafbind_text", "must be text (got {value})", {"value": shown(value)})
+    if not value.strip():
+        raise PydanticCustomError("leafbind_blank", "is empty (write some text here)")
+    return " ".join(value.split()) if "\n" not in value.strip() else value.strip()
+
+
+def _one_paragraph(value: str) -> str:
+    if re.search(r"\n\s*\n", value):
+        raise PydanticCustomError("leafbind_paragraph", "must be one paragraph (remove the blank line)")
+    return " ".join(value.split())
+
+
+def _matches(pattern: re.Pattern[str], hint: str):
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise PydanticCustomError("leafbind_pattern", "{value} " + hint, {"value": shown(value)})
+        return value
+
+    return check
+
+
+def _web_address(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise PydanticCustomError(
+            "leafbind_url", "{value} is not a web address (start it with https://)", {"value": shown(value)}
+        )
+    return value
+
+
+Date = Annotated[date, BeforeValidator(_parse_date)]
+Text = Annotated[str, BeforeValidator(_text)]
+Paragraph = Annotated[str, BeforeValidator(_text), AfterValidator(_one_paragraph)]
+WebAddress = Annotated[str, BeforeValidator(_text), AfterValidator(_web_address)]
+Lang = Annotated[str, BeforeValidator(_text), AfterValidator(_matches(LANG_PATTERN, "is not a language tag (use a BCP 47 tag such as en or en-GB)"))]
+Code = Annotated[str, BeforeValidator(_text), AfterValidator(_matches(CODE_PATTERN, "is not a leaflet code (letters, digits, '-', '.', '/'; up to 40 characters, e.g. PIL-0042)"))]
+Edition = Annotated[int, Field(strict=True, ge=1)]
+Year = Annotated[int, Field(strict=True, ge=1000, le=2999)]
+
+
+class Schema(BaseModel):
+    """Base for source schemas: immutable, and unknown keys are errors (they are usually typos)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceEntry(Schema):
+    """One entry of a leaflet's `sources` list."""
+
+    title: Text
+    publisher: Text | None = None
+    author: Text | None = None
+    year: Year | None = None
+    url: WebAddress | None = None
+    accessed: Date | None = None
+
+
+class FrontMatter(Schema):
+    """A leaflet's YAML front matter, source format version 1."""
+
+    title: Text
+    summary: Paragraph
+    authors: Annotated[list[Text], Field(min_length=1)]
+    published: Date
+    updated: Date | None = None
+    review: Date | None = None
+    edition: Edition = 1
+    id: Code | None = None
+    lang: Lang = "en"
+    keywords: list[Text] = []
+    sources: list[SourceEntry] = []
+
+
+class AuthorEntry(Schema):
+    """One entry of `leaflets/authors.yaml`."""
+
+    name: Text
+    credentials: Text | None = None
+    bio: Paragraph
+    photo: Text | None = None
+    cite_as: Text | None = None
+
+
+class ProjectConfig(Schema):
+    """`leafbind.toml`: every key optional."""
+
+    organisation: str = ""
+    logo: Text | None = None
+    website: WebAddress | None = None
+    page_size: str = "a4"
+    citation_styles: list[Text] = ["apa", "mla", "ama", "harvard"]
+
+
+# --- The validated leaflet, as every stage after validation sees it -----------------------------------
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file inside the project (or the built-in assets) that an output embeds: image, photo, logo, font."""
+
+    href: str  # project-relative POSIX path, the same in the PDF's HTML and inside the EPUB
+    path: Path  # the file on disk
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Author:
+    key: str
+    name: str
+    credentials: str | None
+    bio: str
+    photo: Asset | None
+    cite_as: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str | None
+    author: str | None
+    year: int | None
+    url: str | None
+    accessed: date | None
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    anchor: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    """One valid leaflet: everything the layouts need, nothing left to check."""
+
+    slug: str
+    path: Path
+    title: str
+    summary: str
+    authors: tuple[Author, ...]
+    published: date
+    updated: date | None
+    review: date | None
+    edition: int
+    code: str | None
+    lang: str
+    keywords: tuple[str, ...]
+    sources: tuple[Source, ...]
+    introduction: Markup
+    sections: tuple[Section, ...]
+    images: tuple[Asset, ...]
+
+    @property
+    def last_changed(self) -> date:
+        """The date of the current text: `updated` if given, else `published`."""
+        return self.updated or self.published

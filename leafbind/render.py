@@ -1,0 +1,149 @@
+"""Lay a leaflet out through the Jinja layouts: one print document for the PDF, one set of pages for the EPUB."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError)
+
+from .citations import Citation, cite_leaflet, reference_list
+from .errors import LeafbindError
+from .model import Asset, Leaflet
+from .project import PAGE_SIZES, Project
+
+# (file name, template, title shown in the contents, EPUB structural semantics)
+EPUB_PAGES = (
+    ("cover.xhtml", "epub/cover.html.jinja", "Cover", "cover"),
+    ("title-page.xhtml", "epub/title-page.html.jinja", "Title page", "titlepage"),
+    ("leaflet.xhtml", "epub/leaflet.html.jinja", None, "bodymatter"),
+    ("sources.xhtml", "epub/sources.html.jinja", "Sources", "bibliography"),
+    ("authors.xhtml", "epub/author-bio.html.jinja", "About the authors", "appendix"),
+    ("cite.xhtml", "epub/cite.html.jinja", "Cite this leaflet", "appendix"),
+)
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""")
+
+
+@dataclass(frozen=True)
+class EpubPage:
+    file_name: str
+    title: str
+    semantics: str
+    html: str
+
+
+@dataclass(frozen=True)
+class RenderedLeaflet:
+    """A leaflet laid out for every target; the writers only package these strings and files."""
+
+    leaflet: Leaflet
+    organisation: str
+    url: str | None
+    print_html: str
+    print_css: str
+    epub_pages: tuple[EpubPage, ...]
+    epub_css: str
+    assets: tuple[Asset, ...]  # every file the EPUB embeds: images, photos, logo, fonts
+
+
+@dataclass(frozen=True)
+class LayoutContext:
+    """What every template sees (StrictUndefined makes a misspelt name fail the build)."""
+
+    leaflet: Leaflet
+    organisation: str
+    logo: Asset | None
+    url: str | None
+    citations: tuple[Citation, ...]
+    references: tuple
+    page_size: str
+    target: str
+
+
+def render(leaflet: Leaflet, project: Project, logo: Asset | None) -> RenderedLeaflet:
+    """Render the leaflet's print document and EPUB pages. Raises LeafbindError for a broken layout."""
+    try:
+        return _render(leaflet, project, logo)
+    except TemplateSyntaxError as error:
+        raise LeafbindError(f"layout {_where(project, error.filename, error.lineno)}: {error.message}") from None
+    except TemplateError as error:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(_layout_roots(project))]
+        where = _where(project, frames[-1].filename, frames[-1].lineno) if frames else "?"
+        raise LeafbindError(f"layout {where}: {error.message}") from None
+
+
+def _layout_roots(project: Project) -> tuple[str, ...]:
+    return tuple(str(folder) for folder in project.layout_dirs)
+
+
+def _where(project: Project, filename: str | None, line: int | None) -> str:
+    shown = project.display(Path(filename)) if filename else "?"
+    return f"{shown}:{line}" if line else shown
+
+
+def _render(leaflet: Leaflet, project: Project, logo: Asset | None) -> RenderedLeaflet:
+    env = environment(project.layout_dirs)
+    styles = list(project.config.citation_styles)
+    url = project.leaflet_url(leaflet.slug)
+    base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
+                citations=cite_leaflet(leaflet, styles, project.config.organisation, url),
+                references=reference_list(leaflet.sources, styles[0] if styles else "apa"),
+                page_size=PAGE_SIZES[project.page_size])
+    print_context = LayoutContext(**base, target="print")
+    epub_context = LayoutContext(**base, target="epub")
+    epub_css = _template(env, "epub.css").render(context=epub_context)
+    pages = tuple(
+        EpubPage(name, title or leaflet.title, semantics, _template(env, template).render(context=epub_context))
+        for name, template, title, semantics in EPUB_PAGES
+        if name != "sources.xhtml" or leaflet.sources
+    )
+    assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
+    for href in CSS_URL.findall(epub_css):
+        assets.setdefault(href, _css_asset(project, href))
+    return RenderedLeaflet(
+        leaflet, project.config.organisation, url,
+        print_html=_template(env, "print.html.jinja").render(context=print_context),
+        print_css=_template(env, "print.css").render(context=print_context),
+        epub_pages=pages, epub_css=epub_css, assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
+    )
+
+
+def _css_asset(project: Project, href: str) -> Asset:
+    try:
+        return project.resolve_file(href, project.root, kinds={".ttf", ".otf", ".woff", ".woff2", ".png", ".svg",
+                                                                 ".jpg", ".jpeg", ".gif", ".webp"})
+    except ValueError as error:
+        raise LeafbindError(f"layouts/epub.css: {error}") from None
+
+
+@lru_cache(maxsize=8)
+def environment(layout_dirs: tuple) -> Environment:
+    """The Jinja environment: the project's layouts first, then the built-in ones (also as `base/…`)."""
+    project_dir, builtin = (str(path) for path in layout_dirs)
+    loader = ChoiceLoader([
+        FileSystemLoader(project_dir),
+        PrefixLoader({"base": FileSystemLoader(builtin)}),
+        FileSystemLoader(builtin),
+    ])
+    env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["long_date"] = long_date
+    env.filters["month_year"] = lambda day: day.strftime("%B %Y")
+    return env
+
+
+def _template(env: Environment, name: str):
+    try:
+        return env.get_template(name)
+    except TemplateNotFound:
+        raise LeafbindError(f'layout "{name}" was not found in layouts/ or the built-in layouts') from None
+
+
+def long_date(day: date) -> str:
+    """14 September 2026: written out, so no reader mistakes day for month."""
+    return f"{day.day} {day.strftime('%B')} {day.year}"

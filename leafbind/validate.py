@@ -1,0 +1,169 @@
+"""Check sources against the schema: LeafletSource → Leaflet, or a ProblemReport listing every problem."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, ProblemReport
+from .load import LeafletSource, YamlDocument, load_yaml_file
+from .markdown import render_body
+from .model import SLUG_PATTERN, Author, AuthorEntry, FrontMatter, Leaflet, Source, SourceEntry, shown
+from .project import Project
+
+AUTHORS_FILE = "authors.yaml"
+
+
+@dataclass(frozen=True)
+class AuthorBook:
+    """The entries of leaflets/authors.yaml that are valid, and the keys of those that are not."""
+
+    display: str
+    authors: dict[str, Author] = field(default_factory=dict)
+    broken: frozenset[str] = frozenset()
+    problems: tuple[Problem, ...] = ()
+
+
+def load_authors(project: Project) -> AuthorBook:
+    """Read and check leaflets/authors.yaml; its problems are kept, not raised, so good leaflets still build."""
+    path = project.leaflets_dir / AUTHORS_FILE
+    display = project.display(path)
+    if not path.is_file():
+        return AuthorBook(display)
+    try:
+        document = load_yaml_file(path, display)
+    except ProblemReport as report:
+        return AuthorBook(display, problems=report.problems)
+    if not isinstance(document.data, dict):
+        return AuthorBook(display, problems=(Problem(display, 1, None, "must map author keys to entries "
+                                                      "(key: then name:, bio: … indented below it)"),))
+    authors, broken, problems = {}, set(), []
+    for key, raw in document.data.items():
+        entry, found = _check(AuthorEntry, raw, document, (key,))
+        photo = _photo(entry, project, document, key, found) if entry else None
+        if found:
+            broken.add(str(key))
+            problems.extend(found)
+        else:
+            authors[str(key)] = Author(str(key), entry.name, entry.credentials, entry.bio, photo, entry.cite_as)
+    return AuthorBook(display, authors, frozenset(broken), tuple(problems))
+
+
+def _photo(entry: AuthorEntry, project: Project, document: YamlDocument, key: str, found: list[Problem]):
+    if entry.photo is None:
+        return None
+    try:
+        return project.resolve_file(entry.photo, project.leaflets_dir)
+    except ValueError as error:
+        found.append(Problem(document.display, document.line_of((key, "photo")), f"{key}.photo", str(error)))
+        return None
+
+
+def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leaflet:
+    """Check one leaflet completely and return it, or raise ProblemReport with all of its problems."""
+    front, problems = _check(FrontMatter, source.front.data, source.front, ())
+    if not SLUG_PATTERN.match(source.slug):
+        problems.append(Problem(source.display, None, None, f'the file name "{source.slug}" is not a valid slug: '
+                                "use lowercase letters, digits and hyphens only, e.g. knee-pain.md"))
+    body = render_body(source.body, source.body_line, source.path, source.display, project)
+    problems.extend(body.problems)
+    if front is not None:
+        problems.extend(_check_dates(front, source))
+        problems.extend(_check_authors(front, source, book))
+    if problems:
+        raise ProblemReport(sorted(problems, key=lambda p: (p.line or 0)))
+    return Leaflet(
+        slug=source.slug, path=source.path, title=front.title, summary=front.summary,
+        authors=tuple(book.authors[key] for key in front.authors),
+        published=front.published, updated=front.updated, review=front.review, edition=front.edition,
+        code=front.id, lang=front.lang, keywords=tuple(front.keywords),
+        sources=tuple(Source(**entry.model_dump()) for entry in front.sources),
+        introduction=body.introduction, sections=body.sections, images=body.images,
+    )
+
+
+def _check_dates(front: FrontMatter, source: LeafletSource) -> list[Problem]:
+    problems = []
+    if front.updated and front.updated < front.published:
+        problems.append(Problem(source.display, source.front.line_of(("updated",)), "updated",
+                                f"{front.updated} is before the published date {front.published}"))
+    if front.review and front.review <= front.published:
+        problems.append(Problem(source.display, source.front.line_of(("review",)), "review",
+                                f"{front.review} must be after the published date {front.published}"))
+    for index, entry in enumerate(front.sources):
+        if not (entry.publisher or entry.author):
+            problems.append(Problem(source.display, source.front.line_of(("sources", index)),
+                                    f"sources[{index + 1}]", "needs a publisher or an author"))
+    return problems
+
+
+def _check_authors(front: FrontMatter, source: LeafletSource, book: AuthorBook) -> list[Problem]:
+    problems = []
+    for index, key in enumerate(front.authors):
+        line = source.front.line_of(("authors", index))
+        if key in book.broken:
+            problems.append(Problem(source.display, line, "authors", f'author "{key}" has problems in {book.display}'))
+        elif key not in book.authors:
+            known = difflib.get_close_matches(key, book.authors, n=1)
+            hint = f' (did you mean "{known[0]}"?)' if known else f" (add it to {book.display})"
+            problems.append(Problem(source.display, line, "authors", f'"{key}" is not an author in {book.display}{hint}'))
+    return problems
+
+
+def _check(schema: type[BaseModel], raw: object, document: YamlDocument, prefix: tuple) -> tuple:
+    """Validate `raw` against `schema`; return (model or None, problems) with lines from `document`."""
+    if not isinstance(raw, dict):
+        where = ".".join(map(str, prefix)) or None
+        return None, [Problem(document.display, document.line_of(prefix), where,
+                              "must be a set of 'key: value' lines indented below it")]
+    try:
+        return schema.model_validate(raw), []
+    except ValidationError as error:
+        return None, [_problem(item, document, prefix, schema) for item in error.errors()]
+
+
+def _problem(item: dict, document: YamlDocument, prefix: tuple, schema: type[BaseModel]) -> Problem:
+    location = prefix + tuple(item["loc"])
+    return Problem(document.display, document.line_of(location), _field_name(location), _message(item, schema))
+
+
+def _field_name(location: tuple) -> str:
+    """('sources', 0, 'title') → 'sources[1].title': list items counted from 1, as editors count."""
+    name = ""
+    for part in location:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _message(item: dict, schema: type[BaseModel]) -> str:
+    kind, value = item["type"], item.get("input")
+    field = item["loc"][-1] if item["loc"] else ""
+    if kind == "missing":
+        return f"is required: add a line '{field}: …'"
+    if kind == "extra_forbidden":
+        fields = _known_fields(schema, item["loc"])
+        close = difflib.get_close_matches(str(field), fields, n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else f" (known fields: {', '.join(fields)})"
+        return "is not a known field" + hint
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"must be a whole number (got {shown(value)})"
+    if kind == "greater_than_equal":
+        return f"must be {item['ctx']['ge']} or more (got {shown(value)})"
+    if kind == "less_than_equal":
+        return f"must be {item['ctx']['le']} or less (got {shown(value)})"
+    if kind == "list_type":
+        return f"must be a list, one '- item' per line (got {shown(value)})"
+    if kind == "too_short":
+        return "must list at least one entry"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "must be a set of 'key: value' lines"
+    return item["msg"][0].lower() + item["msg"][1:]
+
+
+def _known_fields(schema: type[BaseModel], location: tuple) -> list[str]:
+    """The fields allowed where an unknown key was found (top level or inside `sources`)."""
+    if len(location) > 1 and location[0] == "sources":
+        return list(SourceEntry.model_fields)
+    return list(schema.model_fields)

