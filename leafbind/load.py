@@ -43,12 +43,22 @@ class LeafletSource:
     body_line: int  # line number of the body's first line in the file
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, keeping dates as written: the schema checks them and says which line is wrong
+    (PyYAML's own date parsing raises a bare ValueError for 2026-02-30)."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
 def read_text(path: Path, display: str) -> str:
-    """The file's text; a problem if it can't be read as UTF-8."""
+    """The file's text; a problem (with the line of the first bad byte) if it isn't UTF-8."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ProblemReport([Problem(display, None, None, f"is not UTF-8 text ({error.reason})")]) from None
+        line = data[: error.start].count(b"\n") + 1
+        raise ProblemReport([Problem(display, line, None, f"is not UTF-8 text ({error.reason})")]) from None
     except OSError as error:
         raise ProblemReport([Problem(display, None, None, f"can't be read ({error.strerror})")]) from None
 
@@ -75,12 +85,12 @@ def load_yaml_file(path: Path, display: str) -> YamlDocument:
 
 def parse_yaml(text: str, display: str, line_offset: int) -> YamlDocument:
     """Safe-load YAML text; lines are reported as in the file (`line_offset` lines come before `text`)."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
-        raise ProblemReport([_yaml_problem(error, display, line_offset)]) from None
+        raise ProblemReport([_yaml_problem(error, text, display, line_offset)]) from None
     finally:
         loader.dispose()
     lines: dict[Location, int] = {}
@@ -92,8 +102,11 @@ def parse_yaml(text: str, display: str, line_offset: int) -> YamlDocument:
     return YamlDocument(display, data, lines, line_offset + 1)
 
 
-def _yaml_problem(error: yaml.YAMLError, display: str, line_offset: int) -> Problem:
+def _yaml_problem(error: yaml.YAMLError, text: str, display: str, line_offset: int) -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    context = getattr(error, "context_mark", None)
+    if context and mark and mark.index >= len(text.rstrip()):
+        mark = context  # an unclosed bracket or quote: point at where it was opened, not at the end
     line = mark.line + 1 + line_offset if mark else None
     what = getattr(error, "problem", None) or str(error)
     return Problem(display, line, None, f"is not valid YAML here: {what} (check the indentation, colons and quotes)")

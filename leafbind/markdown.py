@@ -66,7 +66,7 @@ class _Checker:
             self.check_image(token, line)
         elif token.type == "link_open":
             href = str(token.attrGet("href") or "")
-            if not href.startswith(LINK_SCHEMES):
+            if not href.lower().startswith(LINK_SCHEMES):
                 self.problem(line, "body", f'link "{href}" must be a web address (https://…), mailto:, tel: or #section')
 
     def check_image(self, token: Token, line: int | None) -> None:

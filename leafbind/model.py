@@ -127,10 +127,10 @@ class AuthorEntry(Schema):
 class ProjectConfig(Schema):
     """`leafbind.toml`: every key optional."""
 
-    organisation: str = ""
+    organisation: Text = ""
     logo: Text | None = None
     website: WebAddress | None = None
-    page_size: str = "a4"
+    page_size: Text = "a4"
     citation_styles: list[Text] = ["apa", "mla", "ama", "harvard"]
 
 

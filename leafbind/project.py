@@ -115,18 +115,32 @@ def open_project(root: Path, page_size: str | None = None) -> Project:
     path = root / CONFIG_NAME
     raw: dict = {}
     if path.is_file():
-        text = path.read_text(encoding="utf-8")
+        text = config_text(root)
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            line = getattr(error, "lineno", None)
-            raise ProblemReport([Problem(CONFIG_NAME, line, None, f"is not valid TOML: {error.msg}")]) from None
+            found = re.search(r"^(.*?)(?: \(at line (\d+), column \d+\))?$", str(error))
+            line = int(found[2]) if found[2] else None
+            raise ProblemReport([Problem(CONFIG_NAME, line, None, f"is not valid TOML: {found[1]}")]) from None
         config = _validate_config(raw, text)
     else:
         config = ProjectConfig()
     if page_size:
         config = config.model_copy(update={"page_size": page_size})
     return Project(root, config)
+
+
+def config_text(root: Path) -> str:
+    """The text of leafbind.toml ('' if there is none); a problem if it isn't UTF-8."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return ""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ProblemReport([Problem(CONFIG_NAME, line, None, f"is not UTF-8 text ({error.reason})")]) from None
 
 
 def _validate_config(raw: dict, text: str) -> ProjectConfig:
@@ -154,6 +168,6 @@ def config_line(text: str, key: str | None) -> int | None:
     if key is None:
         return None
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+        if re.match(rf"^\s*(?:{re.escape(key)}\s*=|\[\s*{re.escape(key)}\s*\])", line):
             return number
     return None

@@ -24,6 +24,7 @@ class AuthorBook:
     authors: dict[str, Author] = field(default_factory=dict)
     broken: frozenset[str] = frozenset()
     problems: tuple[Problem, ...] = ()
+    readable: bool = True  # False when the file itself is broken: then every key is in doubt
 
 
 def load_authors(project: Project) -> AuthorBook:
@@ -35,10 +36,11 @@ def load_authors(project: Project) -> AuthorBook:
     try:
         document = load_yaml_file(path, display)
     except ProblemReport as report:
-        return AuthorBook(display, problems=report.problems)
+        return AuthorBook(display, problems=report.problems, readable=False)
     if not isinstance(document.data, dict):
         return AuthorBook(display, problems=(Problem(display, 1, None, "must map author keys to entries "
-                                                      "(key: then name:, bio: … indented below it)"),))
+                                                      "(key: then name:, bio: … indented below it)"),),
+                          readable=False)
     authors, broken, problems = {}, set(), []
     for key, raw in document.data.items():
         entry, found = _check(AuthorEntry, raw, document, (key,))
@@ -103,7 +105,7 @@ def _check_authors(front: FrontMatter, source: LeafletSource, book: AuthorBook) 
     problems = []
     for index, key in enumerate(front.authors):
         line = source.front.line_of(("authors", index))
-        if key in book.broken:
+        if key in book.broken or not book.readable:
             problems.append(Problem(source.display, line, "authors", f'author "{key}" has problems in {book.display}'))
         elif key not in book.authors:
             known = difflib.get_close_matches(key, book.authors, n=1)

@@ -1,0 +1,285 @@
+"""Validation: every broken source gives exact `file:line: field: message` lines, and nothing broken is built.
+
+Each case in tests/bad/ is one broken leaflet, <case>.md, with the messages an editor should see in
+<case>.txt (one `str(problem)` per line). Most tests only check (fast); a few build for real to prove a
+broken leaflet writes nothing and earlier outputs stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLE_SLUGS, build, snapshot
+
+from leafbind import ProblemReport, check_catalogue, open_project
+from publish import cli
+
+BAD = Path(__file__).resolve().parent / "bad"
+CASES = sorted(path.stem for path in BAD.glob("*.md"))
+FILE_NAME_CASES = {"Knee_Pain"}  # the problem is the file's name: there is no line to point at
+
+# A valid leaflet; the bad cases are variations of it.
+KNEE_PAIN = """\
+---
+title: Knee pain
+summary: How to look after a sore knee at home.
+authors:
+  - editorial-team
+published: 2026-01-05
+---
+
+Rest your knee and keep it raised.
+
+## When to get help
+
+See your GP if it gets worse.
+"""
+
+
+def expected(case: str) -> list[str]:
+    return (BAD / f"{case}.txt").read_text("utf-8").splitlines()
+
+
+def add_case(root: Path, case: str) -> Path:
+    return Path(shutil.copy(BAD / f"{case}.md", root / "leaflets" / f"{case}.md"))
+
+
+def check(root: Path, slugs: tuple[str, ...] = ()):
+    return check_catalogue(open_project(root), slugs)
+
+
+def messages(problems) -> list[str]:
+    return [str(problem) for problem in problems]
+
+
+def line_of(path: Path, start: str) -> int:
+    """The number of the first line of `path` starting with `start` (so tests follow the sample files)."""
+    lines = path.read_text("utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if line.startswith(start))
+
+
+def run_cli(*args: str):
+    """`publish ARGS`; CliRunner hides a crash in result.exception, so anything but sys.exit fails here."""
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        command = " ".join(args)
+        raise AssertionError(f"publish {command} crashed, not reported") from result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+# --- One broken leaflet per rule ------------------------------------------------------------------------
+
+
+def test_every_case_has_its_expected_messages() -> None:
+    assert len(CASES) >= 40
+    assert sorted(path.stem for path in BAD.glob("*.txt")) == CASES
+    assert all(expected(case) for case in CASES), "an empty .txt would expect no problem at all"
+
+
+def test_the_template_leaflet_is_valid_and_found_in_a_subfolder(project: Path) -> None:
+    """The control for the cases: the leaflet they vary is valid, so each case fails for its one change."""
+    folder = project / "leaflets" / "musculoskeletal"
+    folder.mkdir()
+    (folder / "knee-pain.md").write_text(KNEE_PAIN, "utf-8")
+    checked = check(project)
+    assert checked.problems == ()
+    assert sorted(leaflet.slug for leaflet in checked.leaflets) == sorted(SAMPLE_SLUGS + ("knee-pain",))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_leaflet(project: Path, case: str) -> None:
+    add_case(project, case)
+    checked = check(project)
+    assert messages(checked.problems) == expected(case)
+    assert checked.failed == (case,)
+    assert sorted(leaflet.slug for leaflet in checked.leaflets) == sorted(SAMPLE_SLUGS)
+
+
+def test_every_problem_points_at_a_line(project: Path) -> None:
+    """A message about a file's content names the line; only a bad file name has none to name."""
+    wrong = []
+    for case in CASES:
+        path = add_case(project, case)
+        try:
+            problems = check(project).problems
+        except Exception as error:  # noqa: BLE001 - a crash is reported like a message without a line
+            wrong.append(f"{case}: crashed with {type(error).__name__}: {error}")
+            problems = ()
+        finally:
+            path.unlink()
+        line_count = (BAD / f"{case}.md").read_bytes().count(b"\n")
+        for problem in problems:
+            if problem.line is None and case not in FILE_NAME_CASES:
+                wrong.append(f"no line: {problem}")
+            elif problem.line is not None and not 1 <= problem.line <= line_count:
+                wrong.append(f"line outside the file ({line_count} lines): {problem}")
+    assert wrong == []
+
+
+# --- Real builds: a broken leaflet writes nothing, earlier outputs stay as they were ----------------------
+
+
+def test_broken_leaflets_write_nothing_and_leave_other_outputs_alone(project: Path) -> None:
+    dist = project / "dist"
+    first = build(project)
+    assert first.problems == () and sorted(first.built) == sorted(SAMPLE_SLUGS)
+    before = snapshot(dist)
+    for case in CASES:
+        add_case(project, case)
+
+    result = build(project, formats=("pdf",))  # the broken leaflets fail before any format is made
+
+    assert sorted(result.built) == sorted(SAMPLE_SLUGS)
+    assert sorted(result.failed) == sorted(CASES)
+    found = {case: [str(p) for p in result.problems if p.path == f"leaflets/{case}.md"] for case in CASES}
+    assert found == {case: expected(case) for case in CASES}
+    assert len(result.problems) == sum(len(lines) for lines in found.values())
+    assert {output.slug for output in result.outputs} == set(SAMPLE_SLUGS)
+    assert sorted(path.name for path in dist.iterdir()) == sorted(SAMPLE_SLUGS + ("manifest.json",))
+    assert snapshot(dist) == before  # good leaflets rewritten with identical bytes; nothing else touched
+
+
+def test_failed_rebuild_keeps_the_previous_outputs(project: Path) -> None:
+    slug = "high-blood-pressure"
+    dist = project / "dist"
+    build(project, slugs=(slug,))
+    before = snapshot(dist)
+    assert set(before) == {f"{slug}/{slug}-ed1.pdf", f"{slug}/{slug}-ed1.epub", "manifest.json"}
+    source = project / "leaflets" / f"{slug}.md"
+    number = line_of(source, "published:")
+    lines = source.read_text("utf-8").splitlines(keepends=True)
+    lines[number - 1] = "published: next Tuesday\n"
+    source.write_text("".join(lines), "utf-8")
+
+    result = run_cli("build", slug, "--project", str(project))
+
+    assert result.exit_code == 1
+    assert f'leaflets/{slug}.md:{number}: published: "next Tuesday" is not a date (use YYYY-MM-DD)' in (
+        result.stderr.splitlines())
+    assert "wrote" not in result.stdout
+    assert "0 built, 1 with problems" in result.stdout
+    assert snapshot(dist) == before  # same PDF, EPUB and manifest bytes; no temporary files left behind
+
+
+# --- The command line ------------------------------------------------------------------------------------
+
+
+def test_check_reports_every_broken_leaflet_in_one_run(project: Path) -> None:
+    cases = ("html-inline", "unknown-key")
+    for case in cases:
+        add_case(project, case)
+    result = run_cli("check", "--project", str(project))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == expected(cases[0]) + expected(cases[1]) + ["3 problems found."]
+    assert result.stdout == ""
+
+
+# --- Problems outside the leaflet itself -----------------------------------------------------------------
+
+AUTHORS_WITHOUT_BIO = """\
+editorial-team:
+  name: Riverside Community Health Editorial Team
+  bio: The editorial team writes and checks every leaflet.
+
+cardiology-nurses:
+  name: Riverside Heart Health Nursing Team
+  credentials: Specialist cardiac nurses
+"""
+
+
+def test_author_entry_without_bio_fails_only_the_leaflets_using_it(project: Path) -> None:
+    (project / "leaflets" / "authors.yaml").write_text(AUTHORS_WITHOUT_BIO, "utf-8")
+    uses = line_of(project / "leaflets" / "high-blood-pressure.md", "  - cardiology-nurses")
+    checked = check(project)
+    assert messages(checked.problems) == [
+        "leaflets/authors.yaml:5: cardiology-nurses.bio: is required: add a line 'bio: …'",
+        f'leaflets/high-blood-pressure.md:{uses}: authors: author "cardiology-nurses" has problems in '
+        "leaflets/authors.yaml",
+    ]
+    assert checked.failed == ("high-blood-pressure",)
+    assert [leaflet.slug for leaflet in checked.leaflets] == ["calcium-deposits"]
+
+
+def test_authors_file_that_is_not_yaml_does_not_call_its_authors_missing(project: Path) -> None:
+    """The authors are in the file; it just can't be read. Saying "is not an author … add it" misleads."""
+    broken = AUTHORS_WITHOUT_BIO.replace("  credentials: Specialist cardiac nurses",
+                                         "  credentials: Specialist: cardiac nurses\n  bio: Nurses.")
+    (project / "leaflets" / "authors.yaml").write_text(broken, "utf-8")
+    calcium = project / "leaflets" / "calcium-deposits.md"
+    pressure = project / "leaflets" / "high-blood-pressure.md"
+    checked = check(project)
+    assert messages(checked.problems) == [
+        "leaflets/authors.yaml:7: is not valid YAML here: mapping values are not allowed here "
+        "(check the indentation, colons and quotes)",
+        f'leaflets/calcium-deposits.md:{line_of(calcium, "  - editorial-team")}: authors: author '
+        '"editorial-team" has problems in leaflets/authors.yaml',
+        f'leaflets/high-blood-pressure.md:{line_of(pressure, "  - cardiology-nurses")}: authors: author '
+        '"cardiology-nurses" has problems in leaflets/authors.yaml',
+        f'leaflets/high-blood-pressure.md:{line_of(pressure, "  - editorial-team")}: authors: author '
+        '"editorial-team" has problems in leaflets/authors.yaml',
+    ]
+    assert sorted(checked.failed) == sorted(SAMPLE_SLUGS)
+
+
+def test_duplicate_slugs_in_different_folders(project: Path) -> None:
+    for folder in ("a", "b"):
+        (project / "leaflets" / folder).mkdir()
+        (project / "leaflets" / folder / "knee-pain.md").write_text(KNEE_PAIN, "utf-8")
+    checked = check(project)
+    assert messages(checked.problems) == [
+        'leaflets/b/knee-pain.md: has the same slug "knee-pain" as leaflets/a/knee-pain.md: '
+        "rename one of them",
+    ]
+    assert checked.failed == ("knee-pain",)
+    # neither copy is built
+    assert sorted(leaflet.slug for leaflet in checked.leaflets) == sorted(SAMPLE_SLUGS)
+
+
+@pytest.mark.parametrize("opened", ["keywords: [knee, pain", 'id: "PIL-0042'])
+def test_unclosed_yaml_points_at_the_line_that_opened_it(project: Path, opened: str) -> None:
+    """The parser notices at the closing '---'; the editor must fix the line with the bracket or quote."""
+    text = KNEE_PAIN.replace("published: 2026-01-05\n", f"published: 2026-01-05\n{opened}\n")
+    (project / "leaflets" / "knee-pain.md").write_text(text, "utf-8")
+    [problem] = check(project).problems
+    assert (problem.path, problem.line) == ("leaflets/knee-pain.md", 7)
+    assert problem.message.startswith("is not valid YAML here: ")
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ('pagesize = "a4"', 'leafbind.toml:2: pagesize: is not a known setting (did you mean "page_size"?)'),
+    ('page_size = "A5"', 'leafbind.toml:2: page_size: "A5" is not a page size (use a4 or letter)'),
+    ('logo = "assets/logos/missing.svg"',
+     'leafbind.toml:2: logo: "assets/logos/missing.svg" was not found (looked for assets/logos/missing.svg)'),
+    ('citation_styles = ["apa", "vancouver-ish"]',
+     'leafbind.toml:2: citation_styles: "vancouver-ish" is not a known citation style '
+     "(use apa, mla, ama, harvard or a CSL style name)"),
+], ids=["unknown-key", "page-size", "logo", "citation-style"])
+def test_bad_setting(project: Path, setting: str, message: str) -> None:
+    settings = f'organisation = "Riverside Community Health"\n{setting}\n'
+    (project / "leafbind.toml").write_text(settings, "utf-8")
+    with pytest.raises(ProblemReport) as caught:
+        check(project)
+    assert messages(caught.value.problems) == [message]
+    result = run_cli("check", "--project", str(project))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [message, "1 problem found."]
+
+
+@pytest.mark.parametrize(("content", "hint"), [
+    (b'organisation = "Riverside Community Health"\npage_size = "a4\n', "is not valid TOML"),
+    (b'page_size = "a4"\norganisation = "Caf\xe9 Clinic"\n', "UTF-8"),
+], ids=["not-toml", "not-utf8"])
+def test_unreadable_settings_file(project: Path, content: bytes, hint: str) -> None:
+    (project / "leafbind.toml").write_bytes(content)
+    with pytest.raises(ProblemReport) as caught:
+        check(project)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == ("leafbind.toml", 2)
+    assert hint in problem.message
+    result = run_cli("check", "--project", str(project))
+    assert result.exit_code == 1
+    assert str(problem) in result.stderr.splitlines()
