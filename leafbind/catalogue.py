@@ -13,7 +13,7 @@ from .load import load_leaflet
 from .model import Asset, Leaflet
 from .output import Output, describe, output_path, update_manifest, write_atomically
 from .pdf import DEFAULT_VARIANT, make_pdf
-from .project import CONFIG_NAME, Project, config_line, config_text
+from .project import CONFIG_NAME, Project, config_line
 from .render import render
 from .validate import AUTHORS_FILE, load_authors, validate
 
@@ -61,7 +61,7 @@ def find_leaflets(project: Project) -> list[Path]:
 def check_project(project: Project) -> Asset | None:
     """Check the settings that every leaflet depends on; returns the logo. Raises ProblemReport."""
     problems, logo = [], None
-    text = config_text(project.root)
+    text = project.config_source
     if project.config.logo:
         try:
             logo = project.resolve_file(project.config.logo, project.root)
@@ -122,19 +122,11 @@ def _check_unique(project: Project, paths: list[Path], found: _Collector) -> Non
     codes: dict[str, Leaflet] = {}
     for leaflet in found.leaflets:
         if leaflet.code and leaflet.code in codes:
-            found.problems.append(Problem(project.display(leaflet.path), _key_line(leaflet.path, "id"), "id",
+            found.problems.append(Problem(project.display(leaflet.path), leaflet.origin.line_of(("id",)), "id",
                                           f'"{leaflet.code}" is also the id of {project.display(codes[leaflet.code].path)}'))
             found.failed.append(leaflet.slug)
         codes.setdefault(leaflet.code or "", leaflet)
     found.leaflets[:] = [leaflet for leaflet in found.leaflets if leaflet.slug not in found.failed]
-
-
-def _key_line(path: Path, key: str) -> int | None:
-    """The line of a top-level front-matter key, for problems found after validation."""
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return None
 
 
 def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,

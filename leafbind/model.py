@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from markupsafe import Markup
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
+
+if TYPE_CHECKING:
+    from .load import YamlDocument
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -193,6 +196,7 @@ class Leaflet:
     introduction: Markup
     sections: tuple[Section, ...]
     images: tuple[Asset, ...]
+    origin: YamlDocument = field(compare=False, repr=False)  # front-matter lines, for later problems
 
     @property
     def last_changed(self) -> date:

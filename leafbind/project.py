@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import ValidationError
 
 from .errors import Problem, ProblemReport
+from .load import read_text
 from .model import Asset, ProjectConfig
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -37,6 +38,7 @@ class Project:
 
     root: Path
     config: ProjectConfig
+    config_source: str = ""  # the text of leafbind.toml, to locate a setting's line in later checks
 
     @property
     def leaflets_dir(self) -> Path:
@@ -114,8 +116,9 @@ def open_project(root: Path, page_size: str | None = None) -> Project:
     root = root.resolve()
     path = root / CONFIG_NAME
     raw: dict = {}
+    text = ""
     if path.is_file():
-        text = config_text(root)
+        text = read_text(path, CONFIG_NAME)
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
@@ -127,20 +130,7 @@ def open_project(root: Path, page_size: str | None = None) -> Project:
         config = ProjectConfig()
     if page_size:
         config = config.model_copy(update={"page_size": page_size})
-    return Project(root, config)
-
-
-def config_text(root: Path) -> str:
-    """The text of leafbind.toml ('' if there is none); a problem if it isn't UTF-8."""
-    path = root / CONFIG_NAME
-    if not path.is_file():
-        return ""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ProblemReport([Problem(CONFIG_NAME, line, None, f"is not UTF-8 text ({error.reason})")]) from None
+    return Project(root, config, text)
 
 
 def _validate_config(raw: dict, text: str) -> ProjectConfig:

@@ -82,7 +82,7 @@ def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leafl
         published=front.published, updated=front.updated, review=front.review, edition=front.edition,
         code=front.id, lang=front.lang, keywords=tuple(front.keywords),
         sources=tuple(Source(**entry.model_dump()) for entry in front.sources),
-        introduction=body.introduction, sections=body.sections, images=body.images,
+        introduction=body.introduction, sections=body.sections, images=body.images, origin=source.front,
     )
 
 
