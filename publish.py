@@ -6,23 +6,32 @@ Exit status: 0 success, 1 a leaflet or setting has problems, 2 usage error.
 from __future__ import annotations
 
 import functools
+import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 import leafbind
-from leafbind.catalogue import FORMATS, UnknownLeaflet, build_catalogue, check_catalogue, find_leaflets
+from leafbind.build import FORMATS, Progress, build_catalogue
+from leafbind import clock
+from leafbind.catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_for_review, find_leaflets
+from leafbind.editions import new_edition
 from leafbind.errors import LeafbindError, ProblemReport
 from leafbind.pdf import DEFAULT_VARIANT, pdf_variants
 from leafbind.project import PAGE_SIZES, open_project
 from leafbind.starter import new_leaflet
+from leafbind.workers import EXECUTORS
 
 PROJECT_HELP = "The project folder (holding leaflets/, and optionally layouts/, assets/, leafbind.toml)."
 FORMAT_HELP = "Which outputs to make: pdf, epub or all (default: all)."
 PAGE_SIZE_HELP = "Paper size of the PDF (default: page_size in leafbind.toml, else a4)."
 OUT_HELP = "Folder for the outputs (default: dist/ in the project)."
-VARIANT_HELP = f"PDF variant WeasyPrint writes (default: {DEFAULT_VARIANT}, tagged for accessibility)."
+JOBS_HELP = "How many leaflets to make at once, each in its own process (default: the number of CPUs)."
+EXECUTOR_HELP = "Where leaflets are made: local processes, or an existing Dask cluster (needs leafbind[dask])."
+VARIANT_HELP = (f"PDF variant WeasyPrint writes (default: {DEFAULT_VARIANT}, tagged for accessibility; others include "
+                "pdf/ua-2, pdf/a-3u and pdf/x-4).")
 
 
 def project_option(command):
@@ -66,28 +75,99 @@ def cli() -> None:
 @click.argument("slugs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["pdf", "epub", "all"]), default="all", help=FORMAT_HELP)
 @click.option("--page-size", type=click.Choice(sorted(PAGE_SIZES)), default=None, help=PAGE_SIZE_HELP)
-@click.option("--pdf-variant", type=click.Choice(pdf_variants()), default=DEFAULT_VARIANT, help=VARIANT_HELP)
+@click.option("--pdf-variant", default=DEFAULT_VARIANT, callback=lambda ctx, param, value: _variant(value),
+              help=VARIANT_HELP)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=OUT_HELP)
+@click.option("--force", is_flag=True, help="Make every chosen output again, even those unchanged since the last build.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help=JOBS_HELP)
+@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True, help=EXECUTOR_HELP)
+@click.option("--scheduler", metavar="ADDRESS", default=None, help="The Dask scheduler's address, for --executor dask.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only problems, and the exit status.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output, for scripts and CI.")
 @project_option
 @reporting
-def build(slugs, fmt, page_size, pdf_variant, out_dir, project_dir) -> None:
+def build(slugs, fmt, page_size, pdf_variant, out_dir, force, jobs, executor, scheduler, quiet, as_json,
+          project_dir) -> None:
     """Check, then build SLUGS (default: every leaflet) as PDF and EPUB.
 
-    Writes dist/<slug>/<slug>-ed<edition>.pdf and .epub and updates dist/manifest.json. A leaflet with
-    problems writes nothing and its earlier outputs stay as they were; the other leaflets still build.
-    Exit status 1 if any leaflet had problems.
+    Writes dist/<slug>/<slug>-ed<edition>.pdf and .epub and updates dist/manifest.json. Outputs whose inputs
+    are unchanged since the last build are skipped (see dist/.leafbind-state.json; --force makes them again).
+    A leaflet with problems writes nothing and its earlier outputs stay as they were; the other leaflets still
+    build. Exit status 1 if any leaflet had problems.
     """
+    if (executor == "dask") != (scheduler is not None):
+        raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
     project = open_project(project_dir, page_size)
     out_dir = out_dir if out_dir is not None else project.root / "dist"
     formats = FORMATS if fmt == "all" else (fmt,)
-    result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant)
-    for output in result.outputs:
-        click.echo(f"wrote {out_dir / output.path} ({output.bytes / 1024:.0f} KiB)")
-    if result.problems:
-        _show_problems(result.problems)
-    click.echo(f"{len(result.built)} built, {len(result.failed)} with problems. Outputs are in {out_dir}.")
+    result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant, force=force,
+                             jobs=jobs or os.cpu_count() or 1, executor=executor, scheduler=scheduler,
+                             progress=None if quiet else ProgressDisplay())
+    if as_json:
+        click.echo(json.dumps(summary_document(result, jobs or os.cpu_count() or 1, executor), indent=2))
+    else:
+        if result.problems:
+            _show_problems(result.problems)
+        if not quiet:
+            _show_summary(result, out_dir)
     if result.problems:
         sys.exit(1)
+
+
+def _variant(value: str) -> str:
+    """Checked here rather than with click.Choice: listing the variants imports WeasyPrint, slow for a no-op build."""
+    if value != DEFAULT_VARIANT and value not in pdf_variants():
+        raise click.BadParameter(f'"{value}" is not one of {", ".join(pdf_variants())}', param_hint="--pdf-variant")
+    return value
+
+
+class ProgressDisplay:
+    """A progress bar on a terminal; one plain line per leaflet otherwise (logs, CI). Both on standard error."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, step: Progress) -> None:
+        if step.total == 0:
+            return
+        if step.status == "start":
+            if sys.stderr.isatty():
+                self.bar = click.progressbar(length=step.total, label="Building", file=sys.stderr, show_pos=True,
+                                             item_show_func=lambda slug: slug)
+                self.bar.__enter__()
+            return
+        if self.bar is None:
+            click.echo(f"[{step.done}/{step.total}] {step.status} {step.slug}", err=True)
+            return
+        self.bar.update(1, step.slug)
+        if step.done == step.total:
+            self.bar.__exit__(None, None, None)
+
+
+def _show_summary(result, out_dir: Path) -> None:
+    files = len(result.outputs)
+    click.echo(f"{len(result.built)} built ({files} file{'s' if files != 1 else ''}), {len(result.skipped)} "
+               f"unchanged and skipped, {len(result.failed)} failed, in {result.timings.get('total', 0):.1f} s. "
+               f"Outputs are in {out_dir}.")
+    for failure in result.failures:
+        first = failure.problems[0].message if failure.problems else "see the problems above"
+        more = f" (and {len(failure.problems) - 1} more)" if len(failure.problems) > 1 else ""
+        click.echo(f"  failed: {failure.slug}: {first}{more}")
+
+
+def summary_document(result, jobs: int, executor: str) -> dict:
+    """The build summary for scripts; its keys are documented in README.md ("Scripts and CI")."""
+    return {
+        "built": list(result.built),
+        "skipped": list(result.skipped),
+        "failed": [{"slug": f.slug, "problems": [str(p) for p in f.problems]} for f in result.failures],
+        "problems": [str(problem) for problem in result.problems],
+        "outputs": [{key: getattr(o, key) for key in ("slug", "edition", "format", "path", "bytes", "sha256")}
+                    for o in result.outputs],
+        "timings": {stage: round(seconds, 3) for stage, seconds in sorted(result.timings.items())},
+        "jobs": jobs,
+        "executor": executor,
+    }
 
 
 @cli.command()
@@ -104,24 +184,62 @@ def check(slugs, project_dir) -> None:
 
 
 @cli.command(name="list")
+@click.option("--due", is_flag=True, help="Only leaflets whose review date has passed or comes within --within days.")
+@click.option("--within", "days", type=click.IntRange(min=0), default=DUE_WITHIN, show_default=True, metavar="DAYS",
+              help="With --due: also list reviews falling due in the next DAYS days.")
 @project_option
 @reporting
-def list_leaflets(project_dir) -> None:
-    """List every leaflet: slug, title, edition, dates and authors. Exit status 1 if any has problems."""
+def list_leaflets(due, days, project_dir) -> None:
+    """List every leaflet: slug, title, edition, dates and authors. Exit status 1 if any has problems.
+
+    With --due, list the leaflets to review: overdue first, then those due soonest, then any with no review
+    date. Today is the local date, or SOURCE_DATE_EPOCH's when set.
+    """
     project = open_project(project_dir)
     checked = check_catalogue(project)
-    rows = [("SLUG", "TITLE", "ED", "PUBLISHED", "UPDATED", "REVIEW", "AUTHORS")]
-    for leaflet in checked.leaflets:
-        rows.append((leaflet.slug, leaflet.title, str(leaflet.edition), str(leaflet.published),
-                     str(leaflet.updated or "-"), str(leaflet.review or "-"),
-                     ", ".join(author.key for author in leaflet.authors)))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    if due:
+        rows = [("SLUG", "TITLE", "ED", "REVIEW", "STATUS")]
+        rows += [(leaflet.slug, leaflet.title, str(leaflet.edition), str(leaflet.review or "-"), status)
+                 for leaflet, status in due_for_review(checked.leaflets, clock.today(), days)]
+    else:
+        rows = [("SLUG", "TITLE", "ED", "PUBLISHED", "UPDATED", "REVIEW", "AUTHORS")]
+        rows += [(leaflet.slug, leaflet.title, str(leaflet.edition), str(leaflet.published),
+                  str(leaflet.updated or "-"), str(leaflet.review or "-"),
+                  ", ".join(author.key for author in leaflet.authors)) for leaflet in checked.leaflets]
+    if len(rows) > 1 or not due:
+        _show_table(rows)
     if checked.problems:
         raise ProblemReport(checked.problems)
     if not find_leaflets(project):
         click.echo(f"No leaflets yet in {project.display(project.leaflets_dir)}/; start one with: publish new SLUG")
+    elif due and len(rows) == 1:
+        click.echo(f"No leaflet is due for review in the next {days} day{'s' if days != 1 else ''}.")
+
+
+def _show_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--note", required=True, help='What changed in this edition, in one paragraph ("Updated the dose advice.").')
+@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The new edition's date (default: today, or SOURCE_DATE_EPOCH's date when set).")
+@project_option
+@reporting
+def edition(slug, note, when, project_dir) -> None:
+    """Start the next edition of leaflet SLUG: raise `edition`, set `updated`, add the note to `history`.
+
+    Only those three keys of the front matter change; comments, key order and the body stay exactly as they
+    are. Build afterwards to make the new edition's files: the earlier edition's files stay in dist/<slug>/.
+    """
+    project = open_project(project_dir)
+    change = new_edition(project, slug, note, when.date() if when else None)
+    click.echo(f"{project.display(change.path)}: edition {change.old_edition} → {change.new_edition}, "
+               f"updated {change.date.isoformat()}.")
+    click.echo(f"Next: check the text and the review date, then run: publish build {slug}")
 
 
 @cli.command()

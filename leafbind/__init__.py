@@ -1,12 +1,13 @@
 """leafbind: publish patient-information leaflets as print-ready PDF handouts and accessible EPUB 3 e-books."""
 
-from .catalogue import BuildResult, build_catalogue, check_catalogue, find_leaflets
-from .errors import LeafbindError, Problem, ProblemReport
-from .load import load_leaflet
-from .model import Leaflet
-from .project import Project, open_project
+__version__ = "0.2.0"
 
-__version__ = "0.1.0"
+from .build import BuildResult, build_catalogue  # noqa: E402 (the build state records __version__)
+from .catalogue import check_catalogue, find_leaflets  # noqa: E402
+from .errors import LeafbindError, Problem, ProblemReport  # noqa: E402
+from .load import load_leaflet  # noqa: E402
+from .model import Leaflet  # noqa: E402
+from .project import Project, open_project  # noqa: E402
 
 __all__ = [
     "BuildResult", "Leaflet", "LeafbindError", "Problem", "ProblemReport", "Project",

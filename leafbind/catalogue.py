@@ -1,23 +1,17 @@
-"""Find the leaflets of a project, check them all, and run the pipeline for each one that is valid."""
+"""Find the leaflets of a project and check them: the settings, the authors, each leaflet, and across leaflets."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .citations import style_problem
-from .epub import make_epub
 from .errors import LeafbindError, Problem, ProblemReport
 from .load import load_leaflet
 from .model import Asset, Leaflet
-from .output import Output, describe, output_path, update_manifest, write_atomically
-from .pdf import DEFAULT_VARIANT, make_pdf
 from .project import CONFIG_NAME, Project, config_line
-from .render import render
-from .validate import AUTHORS_FILE, load_authors, validate
-
-FORMATS = ("pdf", "epub")
+from .validate import AUTHORS_FILE, AuthorBook, load_authors, validate
 
 
 @dataclass(frozen=True)
@@ -28,15 +22,6 @@ class Checked:
     problems: tuple[Problem, ...]
     failed: tuple[str, ...]  # slugs (or file names) that will not be built
     logo: Asset | None = None
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    outputs: tuple[Output, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    built: tuple[str, ...] = ()
-    failed: tuple[str, ...] = ()
-    manifest: Path | None = None
 
 
 @dataclass
@@ -78,8 +63,12 @@ def check_project(project: Project) -> Asset | None:
 def check_catalogue(project: Project, slugs: tuple[str, ...] = ()) -> Checked:
     """Load and validate the chosen leaflets (default: all), collecting every problem of every leaflet."""
     logo = check_project(project)
-    paths = _select(project, slugs)
-    book = load_authors(project)
+    return check_leaflets(project, select(project, slugs), load_authors(project), logo)
+
+
+def check_leaflets(project: Project, paths: list[Path], book: AuthorBook, logo: Asset | None = None,
+                   other_codes: dict[str, str] | None = None) -> Checked:
+    """Validate these leaflet files. `other_codes` maps the codes of leaflets not checked now to their files."""
     found = _Collector(problems=list(book.problems))
     for path in paths:
         display = project.display(path)
@@ -88,11 +77,11 @@ def check_catalogue(project: Project, slugs: tuple[str, ...] = ()) -> Checked:
         except ProblemReport as report:
             found.problems.extend(report.problems)
             found.failed.append(path.stem)
-    _check_unique(project, paths, found)
+    _check_unique(project, paths, found, other_codes or {})
     return Checked(tuple(found.leaflets), tuple(found.problems), tuple(found.failed), logo)
 
 
-def _select(project: Project, slugs: tuple[str, ...]) -> list[Path]:
+def select(project: Project, slugs: tuple[str, ...]) -> list[Path]:
     paths = find_leaflets(project)
     if not slugs:
         return paths
@@ -105,11 +94,29 @@ def _select(project: Project, slugs: tuple[str, ...]) -> list[Path]:
     return [path for path in paths if path.stem in slugs]
 
 
+DUE_WITHIN = 90  # days: the same notice an editor gets from a review date in the leaflet's checks
+
+
+def due_for_review(leaflets, today: date, within: int = DUE_WITHIN) -> list[tuple[Leaflet, str]]:
+    """Leaflets whose review date has passed or comes within `within` days, and those with none; most urgent first."""
+    found = []
+    for leaflet in leaflets:
+        if leaflet.review is None:
+            found.append((date.max, leaflet, "no review date set"))
+            continue
+        days = (leaflet.review - today).days
+        if days < 0:
+            found.append((leaflet.review, leaflet, f"overdue by {-days} day{'s' if days != -1 else ''}"))
+        elif days <= within:
+            found.append((leaflet.review, leaflet, "due today" if days == 0 else f"due in {days} day{'s' if days != 1 else ''}"))
+    return [(leaflet, status) for _, leaflet, status in sorted(found, key=lambda item: (item[0], item[1].slug))]
+
+
 class UnknownLeaflet(LeafbindError):
     """A slug on the command line that names no leaflet (a usage error, not a content problem)."""
 
 
-def _check_unique(project: Project, paths: list[Path], found: _Collector) -> None:
+def _check_unique(project: Project, paths: list[Path], found: _Collector, other_codes: dict[str, str]) -> None:
     """Two files with one slug would write the same outputs; two leaflets with one code confuse readers."""
     seen: dict[str, Path] = {}
     for path in find_leaflets(project):
@@ -119,54 +126,15 @@ def _check_unique(project: Project, paths: list[Path], found: _Collector) -> Non
                                           "rename one of them"))
             found.failed.append(path.stem)
         seen.setdefault(path.stem, path)
-    codes: dict[str, Leaflet] = {}
+    codes = dict(other_codes)
     for leaflet in found.leaflets:
+        display = project.display(leaflet.path)
         if leaflet.code and leaflet.code in codes:
-            found.problems.append(Problem(project.display(leaflet.path), leaflet.origin.line_of(("id",)), "id",
-                                          f'"{leaflet.code}" is also the id of {project.display(codes[leaflet.code].path)}'))
+            found.problems.append(Problem(display, leaflet.origin.line_of(("id",)), "id",
+                                          f'"{leaflet.code}" is also the id of {codes[leaflet.code]}'))
             found.failed.append(leaflet.slug)
-        codes.setdefault(leaflet.code or "", leaflet)
+        codes.setdefault(leaflet.code or "", display)
     found.leaflets[:] = [leaflet for leaflet in found.leaflets if leaflet.slug not in found.failed]
 
 
-def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
-                    variant: str = DEFAULT_VARIANT, progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Validate, render and write each chosen leaflet; a leaflet with problems writes nothing."""
-    checked = check_catalogue(project, slugs)
-    problems, failed, outputs, built = list(checked.problems), list(checked.failed), [], []
-    for leaflet in checked.leaflets:
-        try:
-            files = _make(leaflet, project, checked.logo, formats, variant)
-        except ProblemReport as report:
-            problems.extend(report.problems)
-            failed.append(leaflet.slug)
-            continue
-        except LeafbindError as error:
-            problems.append(Problem(project.display(leaflet.path), None, None, str(error)))
-            failed.append(leaflet.slug)
-            continue
-        outputs.extend(_write(files, out_dir, leaflet))
-        built.append(leaflet.slug)
-        if progress:
-            progress(leaflet.slug)
-    manifest = update_manifest(out_dir, outputs) if outputs else None
-    return BuildResult(tuple(outputs), tuple(problems), tuple(built), tuple(failed), manifest)
-
-
-def _make(leaflet: Leaflet, project: Project, logo: Asset | None, formats, variant) -> dict[str, bytes]:
-    """Every format of one leaflet, in memory: nothing is written unless all of them succeed."""
-    rendered = render(leaflet, project, logo)
-    makers = {"pdf": lambda: make_pdf(rendered, project, variant), "epub": lambda: make_epub(rendered)}
-    return {fmt: makers[fmt]() for fmt in FORMATS if fmt in formats}
-
-
-def _write(files: dict[str, bytes], out_dir: Path, leaflet: Leaflet) -> list[Output]:
-    outputs = []
-    for fmt, data in files.items():
-        path = output_path(out_dir, leaflet.slug, leaflet.edition, fmt)
-        write_atomically(path, data)
-        outputs.append(describe(path, out_dir, data, leaflet, fmt))
-    return outputs
-
-
-__all__ = ["AUTHORS_FILE", "BuildResult", "Checked", "build_catalogue", "check_catalogue", "find_leaflets"]
+__all__ = ["AUTHORS_FILE", "Checked", "UnknownLeaflet", "check_catalogue", "check_leaflets", "find_leaflets", "select"]

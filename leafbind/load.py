@@ -65,17 +65,29 @@ def read_text(path: Path, display: str) -> str:
 
 def load_leaflet(path: Path, display: str) -> LeafletSource:
     """Split a leaflet file into front matter (parsed, with line map) and body. Raises ProblemReport."""
-    lines = read_text(path, display).splitlines(keepends=True)
+    return parse_leaflet(read_text(path, display), path, display)
+
+
+def parse_leaflet(text: str, path: Path, display: str) -> LeafletSource:
+    """Split a leaflet's text, already read, into front matter and body (so that an edit can be checked
+    before it is written). Raises ProblemReport."""
+    lines = text.splitlines(keepends=True)
+    end = front_matter_end(lines, display)
+    front = parse_yaml("".join(lines[1:end]), display, line_offset=1)
+    if not isinstance(front.data, dict):
+        raise ProblemReport([Problem(display, 2, None, "the front matter must be a list of 'key: value' lines")])
+    return LeafletSource(path.stem, path, display, front, "".join(lines[end + 1 :]), end + 2)
+
+
+def front_matter_end(lines: list[str], display: str) -> int:
+    """The index of the line closing the front matter that `lines[0]` opens. Raises ProblemReport."""
     if not lines or lines[0].strip() != FENCE:
         raise ProblemReport([Problem(display, 1, None, "has no front matter: start the file with a line '---', "
                                      "then the leaflet's keys (title, summary, …), then another '---'")])
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
     if end is None:
         raise ProblemReport([Problem(display, 1, None, "the front matter never ends: add a line '---' after its last key")])
-    front = parse_yaml("".join(lines[1:end]), display, line_offset=1)
-    if not isinstance(front.data, dict):
-        raise ProblemReport([Problem(display, 2, None, "the front matter must be a list of 'key: value' lines")])
-    return LeafletSource(path.stem, path, display, front, "".join(lines[end + 1 :]), end + 2)
+    return end
 
 
 def load_yaml_file(path: Path, display: str) -> YamlDocument:

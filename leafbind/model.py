@@ -81,6 +81,7 @@ WebAddress = Annotated[str, BeforeValidator(_text), AfterValidator(_web_address)
 Lang = Annotated[str, BeforeValidator(_text), AfterValidator(_matches(LANG_PATTERN, "is not a language tag (use a BCP 47 tag such as en or en-GB)"))]
 Code = Annotated[str, BeforeValidator(_text), AfterValidator(_matches(CODE_PATTERN, "is not a leaflet code (letters, digits, '-', '.', '/'; up to 40 characters, e.g. PIL-0042)"))]
 Edition = Annotated[int, Field(strict=True, ge=1)]
+LaterEdition = Annotated[int, Field(strict=True, ge=2)]  # edition 1 is recorded by `published`
 Year = Annotated[int, Field(strict=True, ge=1000, le=2999)]
 
 
@@ -101,8 +102,16 @@ class SourceEntry(Schema):
     accessed: Date | None = None
 
 
+class HistoryEntry(Schema):
+    """One entry of a leaflet's `history` list: a later edition, when it came out and what changed."""
+
+    edition: LaterEdition
+    date: Date
+    note: Paragraph
+
+
 class FrontMatter(Schema):
-    """A leaflet's YAML front matter, source format version 1."""
+    """A leaflet's YAML front matter, source format version 1 (`history` is an optional later addition)."""
 
     title: Text
     summary: Paragraph
@@ -115,6 +124,7 @@ class FrontMatter(Schema):
     lang: Lang = "en"
     keywords: list[Text] = []
     sources: list[SourceEntry] = []
+    history: list[HistoryEntry] = []
 
 
 class AuthorEntry(Schema):
@@ -170,6 +180,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A later edition as the leaflet's history records it; edition 1 is the `published` date itself."""
+
+    edition: int
+    date: date
+    note: str
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     anchor: str
@@ -193,6 +212,7 @@ class Leaflet:
     lang: str
     keywords: tuple[str, ...]
     sources: tuple[Source, ...]
+    history: tuple[Revision, ...]  # oldest first, as written
     introduction: Markup
     sections: tuple[Section, ...]
     images: tuple[Asset, ...]

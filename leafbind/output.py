@@ -6,7 +6,8 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 from .errors import LeafbindError
@@ -20,7 +21,9 @@ class Output:
 
     slug: str
     title: str
+    code: str | None
     edition: int
+    date: str  # the edition's date: when its text last changed (ISO 8601)
     language: str
     format: str
     path: str  # relative to the output folder, POSIX
@@ -56,25 +59,50 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def describe(path: Path, out_dir: Path, data: bytes, leaflet, fmt: str) -> Output:
-    return Output(leaflet.slug, leaflet.title, leaflet.edition, leaflet.lang, fmt,
-                  path.relative_to(out_dir.resolve()).as_posix(), len(data), hashlib.sha256(data).hexdigest())
+    return Output(leaflet.slug, leaflet.title, leaflet.code, leaflet.edition, leaflet.last_changed.isoformat(),
+                  leaflet.lang, fmt, path.relative_to(out_dir.resolve()).as_posix(), len(data),
+                  hashlib.sha256(data).hexdigest())
 
 
 def update_manifest(out_dir: Path, outputs: list[Output]) -> Path:
-    """Merge this build's outputs into dist/manifest.json; entries whose files are gone are dropped."""
+    """Merge this build's outputs into dist/manifest.json: every edition of every leaflet, newest first.
+
+    Outputs of earlier editions stay listed as long as their files are there; entries whose files are gone
+    are dropped.
+    """
     path = out_dir / MANIFEST
-    entries = {entry["path"]: entry for entry in _read_manifest(path)}
-    entries.update({output.path: asdict(output) for output in outputs})
-    kept = [entry for key, entry in entries.items() if (out_dir / key).is_file()]
-    kept.sort(key=lambda entry: (entry["slug"], -entry["edition"], entry["format"], entry["path"]))
-    document = {"generator": "leafbind", "outputs": kept}
+    entries = {entry.path: entry for entry in read_manifest(path)}
+    entries.update({output.path: output for output in outputs})
+    kept = sorted((entry for entry in entries.values() if (out_dir / entry.path).is_file()),
+                  key=lambda entry: (entry.slug, -entry.edition, entry.format, entry.path))
+    leaflets = []
+    for slug, of_leaflet in groupby(kept, key=lambda entry: entry.slug):
+        editions = []
+        for edition, files in groupby(of_leaflet, key=lambda entry: entry.edition):
+            files = list(files)
+            newest = files[0]
+            editions.append({"edition": edition, "title": newest.title, "code": newest.code, "date": newest.date,
+                             "language": newest.language,
+                             "outputs": [{key: getattr(entry, key) for key in OUTPUT_KEYS} for entry in files]})
+        leaflets.append({"slug": slug, "editions": editions})
+    document = {"generator": "leafbind", "manifest_version": 2, "leaflets": leaflets}
     write_atomically(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
     return path
 
 
-def _read_manifest(path: Path) -> list[dict]:
+OUTPUT_KEYS = ("format", "path", "bytes", "sha256")
+
+
+def read_manifest(path: Path) -> list[Output]:
+    """Every output a manifest lists; an unreadable manifest lists none (it is rebuilt from this build on)."""
     try:
-        entries = json.loads(path.read_text(encoding="utf-8")).get("outputs", [])
-    except (OSError, ValueError, AttributeError):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        found = []
+        for leaflet in document.get("leaflets", []):
+            for edition in leaflet["editions"]:
+                found.extend(Output(leaflet["slug"], edition["title"], edition.get("code"), edition["edition"],
+                                    edition["date"], edition["language"], **{k: entry[k] for k in OUTPUT_KEYS})
+                             for entry in edition["outputs"])
+        return [entry for entry in found if isinstance(entry.path, str)]
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return []
-    return [entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("path"), str)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -22,38 +24,106 @@ def pdf_variants() -> list[str]:
     return sorted(VARIANTS)
 
 
-class _Fonts:
-    """One WeasyPrint font configuration per process: fonts and their caches are reused across leaflets."""
+class _Reused:
+    """What WeasyPrint can share between leaflets in one process: fonts, parsed stylesheets, decoded images.
 
-    config = None
+    Every leaflet of a catalogue uses the same fonts and nearly the same CSS, so a batch build parses and loads
+    them once per process instead of once per leaflet. The lock keeps one layout at a time per process, so a
+    threaded worker (a Dask worker with several threads) never mixes up two leaflets' warnings.
+    """
+
+    build_id = None
+    fonts = None
+    stylesheets: dict[tuple[str, str], object] = {}
+    images: dict = {}
+    lock = threading.Lock()
 
     @classmethod
-    def get(cls):
-        if cls.config is None:
+    def font_config(cls):
+        if cls.fonts is None:
             from weasyprint.text.fonts import FontConfiguration
 
-            cls.config = FontConfiguration()
-        return cls.config
+            cls.fonts = FontConfiguration()
+        return cls.fonts
+
+    @classmethod
+    def stylesheet(cls, css: str, base_url: str, fetcher, problems: list[Problem], display: str):
+        """The parsed stylesheet; the warnings its first parse gave are given again for each leaflet using it."""
+        from weasyprint import CSS
+
+        key = (css, base_url)
+        if key in cls.stylesheets:
+            parsed, warnings = cls.stylesheets[key]
+            problems.extend(Problem(display, None, None, message) for message in warnings)
+            return parsed
+        if len(cls.stylesheets) >= 16:  # a handful of page sizes and layouts; never grows with the catalogue
+            cls.stylesheets.clear()
+        before = len(problems)
+        parsed = CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=cls.font_config())
+        cls.stylesheets[key] = parsed, [problem.message for problem in problems[before:]]
+        return parsed
+
+    @classmethod
+    def forget_failed_images(cls) -> None:
+        """Keep only images that loaded (a broken one must warn again), and never more than a few dozen."""
+        if len(cls.images) > 64:
+            cls.images.clear()
+        for url in [url for url, image in cls.images.items() if image is None]:
+            del cls.images[url]
+
+
+def warm_up(build_id: str) -> None:
+    """Start a build in this process: forget what earlier builds read (fonts, stylesheets and images may have
+    been edited since; a Dask worker lives across builds), then import WeasyPrint and load the fonts now,
+    rather than inside the first leaflet's PDF."""
+    with _Reused.lock:
+        if _Reused.build_id != build_id:
+            _Reused.build_id = build_id
+            _Reused.fonts = None
+            _Reused.stylesheets.clear()
+            _Reused.images.clear()
+    _Reused.font_config()
 
 
 def make_pdf(rendered: RenderedLeaflet, project: Project, variant: str = DEFAULT_VARIANT) -> bytes:
-    """Lay out and write the PDF in memory. Raises ProblemReport if WeasyPrint reports any problem."""
-    from weasyprint import CSS, HTML
+    """Lay out and write the PDF in memory. Raises ProblemReport if WeasyPrint reports any problem.
+
+    Nothing in the file comes from the clock or chance: dates come from the leaflet (`dcterms.created` and
+    `dcterms.modified` in the layout), and /ID and XMP's DocumentID from the leaflet, edition and variant.
+    """
+    from weasyprint import HTML
 
     leaflet = rendered.leaflet
     fetcher = project_fetcher(project)
     base_url = project.root.as_uri() + "/"
-    with _captured(project.display(leaflet.path)) as problems:
-        fonts = _Fonts.get()
-        stylesheet = CSS(string=rendered.print_css, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
+    identity = f"{rendered.url or rendered.organisation}/{leaflet.slug}/edition-{leaflet.edition}/{variant}"
+    display = project.display(leaflet.path)
+    with _Reused.lock, _captured(display) as problems, _document_id(identity):
+        stylesheet = _Reused.stylesheet(rendered.print_css, base_url, fetcher, problems, display)
         document = HTML(string=rendered.print_html, base_url=base_url, url_fetcher=fetcher)
-        # /ID comes from the leaflet, not from the clock, so the same source gives the same file.
-        identifier = hashlib.md5(f"{leaflet.slug}/{leaflet.edition}".encode()).hexdigest().encode()
-        data = document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant,
-                                  pdf_identifier=identifier, uncompressed_pdf=False)
+        data = document.write_pdf(stylesheets=[stylesheet], font_config=_Reused.font_config(), pdf_variant=variant,
+                                  pdf_identifier=hashlib.md5(identity.encode()).hexdigest().encode(),
+                                  uncompressed_pdf=False, cache=_Reused.images)
+        _Reused.forget_failed_images()
     if problems:
         raise ProblemReport(problems)
     return data
+
+
+@contextmanager
+def _document_id(identity: str):
+    """Make the XMP DocumentID WeasyPrint writes for PDF/X-4 a UUID of the leaflet instead of a random one.
+
+    WeasyPrint has no option for it, and the ID is hashed into the file's /ID too, so it has to be right while
+    the PDF is written: `weasyprint.pdf.metadata.uuid4` is replaced for that moment (under `_Reused.lock`).
+    """
+    from weasyprint.pdf import metadata
+
+    random_uuid, metadata.uuid4 = metadata.uuid4, lambda: uuid.uuid5(uuid.NAMESPACE_URL, identity)
+    try:
+        yield
+    finally:
+        metadata.uuid4 = random_uuid
 
 
 def project_fetcher(project: Project):

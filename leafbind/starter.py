@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from . import clock
 from .errors import LeafbindError
 from .model import SLUG_PATTERN
 from .output import write_atomically
@@ -65,7 +66,7 @@ def new_leaflet(project: Project, slug: str, today: date | None = None) -> Path:
     authors = project.leaflets_dir / AUTHORS_FILE
     if not authors.exists():
         write_atomically(authors, STARTER_AUTHORS.encode())
-    today = today or date.today()
+    today = today or clock.today()
     text = STARTER.format(title=slug.replace("-", " ").capitalize(), author=_first_author(authors), today=today,
                           review=date(today.year + 2, today.month, min(today.day, 28)), year=today.year)
     write_atomically(path, text.encode())

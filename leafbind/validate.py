@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
@@ -10,10 +12,12 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem, ProblemReport
 from .load import LeafletSource, YamlDocument, load_yaml_file
 from .markdown import render_body
-from .model import SLUG_PATTERN, Author, AuthorEntry, FrontMatter, Leaflet, Source, SourceEntry, shown
+from .model import (SLUG_PATTERN, Author, AuthorEntry, FrontMatter, HistoryEntry, Leaflet, Revision, Source,
+                    SourceEntry, shown)
 from .project import Project
 
 AUTHORS_FILE = "authors.yaml"
+LIST_ENTRIES = {"sources": SourceEntry, "history": HistoryEntry}  # front-matter lists whose items have fields
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class AuthorBook:
     broken: frozenset[str] = frozenset()
     problems: tuple[Problem, ...] = ()
     readable: bool = True  # False when the file itself is broken: then every key is in doubt
+    fingerprints: dict[str, str] = field(default_factory=dict)  # key → digest of its entry, for the build state
 
 
 def load_authors(project: Project) -> AuthorBook:
@@ -50,7 +55,13 @@ def load_authors(project: Project) -> AuthorBook:
             problems.extend(found)
         else:
             authors[str(key)] = Author(str(key), entry.name, entry.credentials, entry.bio, photo, entry.cite_as)
-    return AuthorBook(display, authors, frozenset(broken), tuple(problems))
+    fingerprints = {str(key): _fingerprint(raw) for key, raw in document.data.items()}
+    return AuthorBook(display, authors, frozenset(broken), tuple(problems), fingerprints=fingerprints)
+
+
+def _fingerprint(entry) -> str:
+    """A digest of one entry as written: editing one author changes only that author's fingerprint."""
+    return hashlib.sha256(json.dumps(entry, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _photo(entry: AuthorEntry, project: Project, document: YamlDocument, key: str, found: list[Problem]):
@@ -73,6 +84,7 @@ def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leafl
     problems.extend(body.problems)
     if front is not None:
         problems.extend(_check_dates(front, source))
+        problems.extend(_check_history(front, source))
         problems.extend(_check_authors(front, source, book))
     if problems:
         raise ProblemReport(sorted(problems, key=lambda p: (p.line or 0)))
@@ -82,6 +94,7 @@ def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leafl
         published=front.published, updated=front.updated, review=front.review, edition=front.edition,
         code=front.id, lang=front.lang, keywords=tuple(front.keywords),
         sources=tuple(Source(**entry.model_dump()) for entry in front.sources),
+        history=tuple(Revision(**entry.model_dump()) for entry in front.history),
         introduction=body.introduction, sections=body.sections, images=body.images, origin=source.front,
     )
 
@@ -99,6 +112,44 @@ def _check_dates(front: FrontMatter, source: LeafletSource) -> list[Problem]:
             problems.append(Problem(source.display, source.front.line_of(("sources", index)),
                                     f"sources[{index + 1}]", "needs a publisher or an author"))
     return problems
+
+
+def _check_history(front: FrontMatter, source: LeafletSource) -> list[Problem]:
+    """The history tells the leaflet's story in order: editions up to the current one, dated from first
+    publication to the latest change (`updated`, or `published` when the leaflet was never updated)."""
+    problems, previous = [], None
+    for index, entry in enumerate(front.history):
+        found = {"edition": _edition_order(entry, previous, front),
+                 "date": _date_order(entry, previous, front)}
+        problems.extend(Problem(source.display, source.front.line_of(("history", index, key)),
+                                f"history[{index + 1}].{key}", message)
+                        for key, message in found.items() if message)
+        previous = entry
+    return problems
+
+
+def _edition_order(entry: HistoryEntry, previous: HistoryEntry | None, front: FrontMatter) -> str | None:
+    if previous and entry.edition <= previous.edition:
+        return (f"{entry.edition} must be higher than the edition before it ({previous.edition}): "
+                "list the editions oldest first")
+    if entry.edition > front.edition:
+        return f"{entry.edition} is later than this leaflet's edition, {front.edition}"
+    return None
+
+
+def _date_order(entry: HistoryEntry, previous: HistoryEntry | None, front: FrontMatter) -> str | None:
+    if entry.date < front.published:
+        return f"{entry.date} is before the published date {front.published}"
+    if previous and entry.date < previous.date:
+        return (f"{entry.date} is before the date of the edition before it ({previous.date}): "
+                "list the editions oldest first")
+    if front.updated and entry.date > front.updated:
+        return (f"{entry.date} is after the updated date {front.updated} "
+                "(updated is the date of the latest change)")
+    if not front.updated and entry.date > front.published:
+        return (f"{entry.date} is after the published date {front.published} and there is no updated date: "
+                f"add 'updated: {entry.date}'")
+    return None
 
 
 def _check_authors(front: FrontMatter, source: LeafletSource, book: AuthorBook) -> list[Problem]:
@@ -165,7 +216,7 @@ def _message(item: dict, schema: type[BaseModel]) -> str:
 
 
 def _known_fields(schema: type[BaseModel], location: tuple) -> list[str]:
-    """The fields allowed where an unknown key was found (top level or inside `sources`)."""
-    if len(location) > 1 and location[0] == "sources":
-        return list(SourceEntry.model_fields)
+    """The fields allowed where an unknown key was found (top level or inside a list such as `sources`)."""
+    if len(location) > 1 and location[0] in LIST_ENTRIES:
+        return list(LIST_ENTRIES[location[0]].model_fields)
     return list(schema.model_fields)

@@ -26,11 +26,15 @@ def test_build_writes_pdf_epub_and_manifest(project: Path) -> None:
     assert result.exit_code == 0, result.output
     dist = project / "dist"
     manifest = json.loads((dist / "manifest.json").read_text())
-    entries = {(e["slug"], e["format"]): e for e in manifest["outputs"]}
+    assert [leaflet["slug"] for leaflet in manifest["leaflets"]] == ["calcium-deposits", "high-blood-pressure"]
+    edition = manifest["leaflets"][0]["editions"][0]
+    assert (edition["title"], edition["edition"], edition["code"], edition["date"], edition["language"]) == (
+        "Calcium deposits and calcification", 2, "PIL-0042", "2026-09-14", "en-GB")
+    entries = {(leaflet["slug"], e["format"]): e for leaflet in manifest["leaflets"]
+               for edition in leaflet["editions"] for e in edition["outputs"]}
     assert set(entries) == {(s, f) for s in ("calcium-deposits", "high-blood-pressure") for f in ("pdf", "epub")}
     entry = entries[("calcium-deposits", "epub")]
     assert entry["path"] == "calcium-deposits/calcium-deposits-ed2.epub"
-    assert (entry["title"], entry["edition"], entry["language"]) == ("Calcium deposits and calcification", 2, "en-GB")
     data = (dist / entry["path"]).read_bytes()
     assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
     for e in entries.values():
@@ -44,7 +48,7 @@ def test_build_one_leaflet_one_format_into_another_folder(project: Path, tmp_pat
     result = run("build", "high-blood-pressure", "--format", "pdf", "--out", str(out), "--project", str(project))
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "high-blood-pressure/high-blood-pressure-ed1.pdf", "manifest.json"]
+        ".leafbind-state.json", "high-blood-pressure/high-blood-pressure-ed1.pdf", "manifest.json"]
 
 
 def test_unknown_slug_is_a_usage_error(project: Path) -> None:
@@ -107,7 +111,7 @@ def test_new_refuses_a_bad_slug(project: Path) -> None:
     assert not list((project / "leaflets").glob("Knee*"))
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["list"], ["new"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["list"], ["new"], ["edition"]])
 def test_help_everywhere(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.output
@@ -122,3 +126,19 @@ def test_script_and_console_command_both_work(project: Path) -> None:
     installed = subprocess.run([str(console), "list", "--project", str(project)], capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
     assert "high-blood-pressure" in installed.stdout
+
+
+def test_list_due_shows_overdue_then_soonest_then_undated(project: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1819584000")  # 2027-08-30 UTC: calcium-deposits is due 2027-09-01
+    calcium = run("list", "--due", "--within", "2", "--project", str(project))
+    assert calcium.exit_code == 0, calcium.output
+    assert [line.split()[0] for line in calcium.output.splitlines()] == ["SLUG", "calcium-deposits"]
+    assert calcium.output.splitlines()[1].endswith("2027-09-01  due in 2 days")
+    assert run("list", "--due", "--within", "1", "--project", str(project)).output == (
+        "No leaflet is due for review in the next 1 day.\n")
+    path = project / "leaflets" / "high-blood-pressure.md"
+    path.write_text(path.read_text().replace("review: 2028-06-01\n", ""))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1819929600")  # 2027-09-03: two days late
+    rows = run("list", "--due", "--within", "0", "--project", str(project)).output.splitlines()
+    assert [row.split()[0] for row in rows] == ["SLUG", "calcium-deposits", "high-blood-pressure"]
+    assert rows[1].endswith("overdue by 2 days") and rows[2].endswith("-           no review date set")

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from conftest import SAMPLE_SLUGS, build, snapshot
 
 from leafbind import ProblemReport, check_catalogue, open_project
+from leafbind.state import STATE_FILE
 from publish import cli
 
 BAD = Path(__file__).resolve().parent / "bad"
@@ -131,7 +132,7 @@ def test_broken_leaflets_write_nothing_and_leave_other_outputs_alone(project: Pa
     for case in CASES:
         add_case(project, case)
 
-    result = build(project, formats=("pdf",))  # the broken leaflets fail before any format is made
+    result = build(project, formats=("pdf",), force=True)  # the broken leaflets fail before any format is made
 
     assert sorted(result.built) == sorted(SAMPLE_SLUGS)
     assert sorted(result.failed) == sorted(CASES)
@@ -139,7 +140,7 @@ def test_broken_leaflets_write_nothing_and_leave_other_outputs_alone(project: Pa
     assert found == {case: expected(case) for case in CASES}
     assert len(result.problems) == sum(len(lines) for lines in found.values())
     assert {output.slug for output in result.outputs} == set(SAMPLE_SLUGS)
-    assert sorted(path.name for path in dist.iterdir()) == sorted(SAMPLE_SLUGS + ("manifest.json",))
+    assert sorted(path.name for path in dist.iterdir()) == sorted(SAMPLE_SLUGS + ("manifest.json", STATE_FILE))
     assert snapshot(dist) == before  # good leaflets rewritten with identical bytes; nothing else touched
 
 
@@ -161,7 +162,7 @@ def test_failed_rebuild_keeps_the_previous_outputs(project: Path) -> None:
     assert f'leaflets/{slug}.md:{number}: published: "next Tuesday" is not a date (use YYYY-MM-DD)' in (
         result.stderr.splitlines())
     assert "wrote" not in result.stdout
-    assert "0 built, 1 with problems" in result.stdout
+    assert "0 built (0 files), 0 unchanged and skipped, 1 failed" in result.stdout
     assert snapshot(dist) == before  # same PDF, EPUB and manifest bytes; no temporary files left behind
 
 

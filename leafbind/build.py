@@ -1,0 +1,179 @@
+"""Build a catalogue: skip what is unchanged, check the rest, make it on the chosen executor, write, record.
+
+1. Plan: each chosen leaflet whose recorded inputs (see `state`) are unchanged and whose outputs are on disk is
+   skipped without being parsed; `force` plans everything.
+2. Check the others (`catalogue.check_leaflets`): a leaflet with problems is not made.
+3. Make: `workers.run_jobs` renders and writes each leaflet's formats in memory, here or elsewhere.
+4. Write each leaflet's files atomically as its result arrives, then the manifest and the build state once.
+
+One leaflet's failure never stops the others; it writes nothing and leaves its earlier outputs as they were.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .catalogue import check_leaflets, check_project, select
+from .errors import Problem
+from .model import Leaflet
+from .output import Output, describe, output_path, update_manifest, write_atomically
+from .pdf import DEFAULT_VARIANT
+from .project import Project
+from .state import BuildState, Fingerprints, LeafletRecord, OutputRecord, is_current, output_inputs
+from .validate import AuthorBook, load_authors
+from .workers import Job, JobResult, run_jobs
+
+FORMATS = ("pdf", "epub")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step of a build, for a progress display: `done` of `total` leaflets to make."""
+
+    done: int
+    total: int
+    slug: str | None = None
+    status: str = "start"  # start, built or failed
+
+
+@dataclass(frozen=True)
+class Failure:
+    slug: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: tuple[Output, ...] = ()  # the files written by this build
+    problems: tuple[Problem, ...] = ()  # every problem found, in file order
+    built: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()  # unchanged since the last build: nothing to do
+    failed: tuple[str, ...] = ()
+    failures: tuple[Failure, ...] = ()  # each failed leaflet with its own problems
+    manifest: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: per stage summed over leaflets, and total
+
+
+@dataclass
+class _Run:
+    project: Project
+    out_dir: Path
+    formats: tuple[str, ...]
+    variant: str
+    book: AuthorBook
+    fingerprints: Fingerprints
+    state: BuildState
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def kind(self, fmt: str) -> str:
+        """An output's kind: its format and the options that change its bytes."""
+        return f"pdf {self.project.page_size} {self.variant}" if fmt == "pdf" else fmt
+
+    def stale_formats(self, path: Path, record: LeafletRecord | None) -> tuple[str, ...]:
+        """The formats of this leaflet that must be made again (all of them unless its record says otherwise)."""
+        if record is None or record.source != self.project.display(path) or \
+                record.source_sha256 != self.fingerprints.file(path):
+            return self.formats
+        inputs = record.inputs(self.fingerprints, self.book.fingerprints)
+        if inputs is None:
+            return self.formats
+        return tuple(fmt for fmt in self.formats
+                     if not is_current(record.outputs.get(self.kind(fmt)), output_inputs(inputs, self.kind(fmt)),
+                                       self.out_dir))
+
+    def time(self, stage: str, seconds: float) -> None:
+        self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+
+
+def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
+                    variant: str = DEFAULT_VARIANT, *, force: bool = False, jobs: int = 1, executor: str = "local",
+                    scheduler: str | None = None, progress: Callable[[Progress], None] | None = None) -> BuildResult:
+    """Build the chosen leaflets (default: all) into `out_dir`. Raises ProblemReport only for broken settings."""
+    started = time.perf_counter()
+    logo = check_project(project)
+    paths = select(project, slugs)
+    run = _Run(project, out_dir, tuple(f for f in FORMATS if f in formats), variant, load_authors(project),
+               Fingerprints(project, __version__), BuildState.load(out_dir))
+    todo: dict[str, tuple[str, ...]] = {}
+    skipped, other_codes = [], {}
+    for path in paths:
+        record = run.state.leaflets.get(path.stem)
+        stale = run.formats if force else run.stale_formats(path, record)
+        if stale:
+            todo[path.stem] = stale
+        else:
+            skipped.append(path.stem)
+            if record.code:
+                other_codes[record.code] = record.source
+    checked = check_leaflets(project, [p for p in paths if p.stem in todo], run.book, logo, other_codes)
+    run.time("validate", time.perf_counter() - started)
+    for slug in checked.failed:
+        run.state.forget(slug)
+    build_id = uuid.uuid4().hex  # tells long-lived workers that files may have changed since their last build
+    job_list = [Job(leaflet, project, logo, todo[leaflet.slug], variant, build_id) for leaflet in checked.leaflets]
+    leaflets = {leaflet.slug: leaflet for leaflet in checked.leaflets}
+    outputs, built, failures = [], [], {slug: [] for slug in checked.failed}
+    if progress:
+        progress(Progress(0, len(job_list)))
+    for done, result in enumerate(run_jobs(job_list, jobs, executor, scheduler), start=1):
+        for stage, seconds in result.timings.items():
+            run.time(stage, seconds)
+        if result.problems:
+            failures[result.slug] = list(result.problems)
+            run.state.forget(result.slug)
+        else:
+            written = time.perf_counter()
+            outputs.extend(_write(run, leaflets[result.slug], result))
+            built.append(result.slug)
+            run.time("write", time.perf_counter() - written)
+        if progress:
+            progress(Progress(done, len(job_list), result.slug, "failed" if result.problems else "built"))
+    manifest = update_manifest(out_dir, outputs) if outputs else None
+    run.state.save()
+    run.timings["total"] = time.perf_counter() - started
+    return _result(paths, checked.problems, outputs, built, skipped, failures, manifest, run.timings, project)
+
+
+def _write(run: _Run, leaflet: Leaflet, result: JobResult) -> list[Output]:
+    """Write a leaflet's files and record what they were made from."""
+    record = run.state.leaflets.get(leaflet.slug)
+    kept = record.outputs if record and record.edition == leaflet.edition else {}
+    record = LeafletRecord(
+        source=run.project.display(leaflet.path), source_sha256=run.fingerprints.file(leaflet.path) or "",
+        code=leaflet.code, edition=leaflet.edition,
+        authors={a.key: run.book.fingerprints.get(a.key, "") for a in leaflet.authors},
+        files={path: run.fingerprints.file(path) or "" for path in result.embedded}, outputs=dict(kept))
+    inputs = record.inputs(run.fingerprints, run.book.fingerprints) or ""
+    outputs = []
+    for fmt, data in result.files.items():
+        path = output_path(run.out_dir, leaflet.slug, leaflet.edition, fmt)
+        write_atomically(path, data)
+        output = describe(path, run.out_dir, data, leaflet, fmt)
+        stat = path.stat()
+        record.outputs[run.kind(fmt)] = OutputRecord(output.path, output_inputs(inputs, run.kind(fmt)),
+                                                     output.sha256, stat.st_size, stat.st_mtime_ns)
+        outputs.append(output)
+    run.state.record(leaflet.slug, record)
+    return outputs
+
+
+def _result(paths, check_problems, outputs, built, skipped, failures, manifest, timings, project) -> BuildResult:
+    """Failures and problems in the order of the leaflet files, whatever order the workers finished in."""
+    order = {path.stem: number for number, path in enumerate(paths)}
+    displays = {project.display(path): path.stem for path in paths}
+    for problem in check_problems:
+        if problem.path in displays and displays[problem.path] in failures:
+            failures[displays[problem.path]].append(problem)
+    slugs = sorted(failures, key=lambda slug: order.get(slug, len(order)))
+    made = [problem for slug in slugs for problem in failures[slug]]
+    general = [problem for problem in check_problems if problem not in made]
+    return BuildResult(
+        outputs=tuple(sorted(outputs, key=lambda o: (order.get(o.slug, 0), o.format))),
+        problems=tuple(general + made),
+        built=tuple(sorted(built, key=order.get)), skipped=tuple(skipped), failed=tuple(slugs),
+        failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest, timings=timings)

@@ -1,0 +1,141 @@
+"""Run the per-leaflet work — render, PDF, EPUB — in this process, in a process pool, or on a Dask cluster.
+
+Every executor runs the same function, `make_outputs`, on the same picklable `Job`, and hands back the same
+`JobResult`: the files as bytes, the files they embed, problems and timings. Only the calling process writes
+files, the manifest and the build state, so results are gathered the same way whichever executor ran the work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from .epub import make_epub
+from .errors import LeafbindError, Problem, ProblemReport
+from .model import Asset, Leaflet
+from .pdf import make_pdf, warm_up
+from .project import Project
+from .render import render
+
+EXECUTORS = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One leaflet to make, in the given formats."""
+
+    leaflet: Leaflet
+    project: Project
+    logo: Asset | None
+    formats: tuple[str, ...]
+    variant: str
+    build_id: str  # the same for every job of one build: a worker resets its caches when it changes
+
+
+@dataclass(frozen=True)
+class JobResult:
+    slug: str
+    files: dict[str, bytes] = field(default_factory=dict)  # format → bytes, only when every format succeeded
+    embedded: tuple[str, ...] = ()  # absolute paths of the files the outputs embed
+    problems: tuple[Problem, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+def make_outputs(job: Job) -> JobResult:
+    """Render the leaflet and make each format in memory. Never raises: a failure is a result with problems."""
+    leaflet, timings = job.leaflet, {}
+    display = job.project.display(leaflet.path)
+    try:
+        if "pdf" in job.formats:
+            with _timed(timings, "setup"):  # once per build and process: import WeasyPrint, load the fonts
+                warm_up(job.build_id)
+        with _timed(timings, "render"):
+            rendered = render(leaflet, job.project, job.logo)
+        files = {}
+        if "pdf" in job.formats:
+            with _timed(timings, "pdf"):
+                files["pdf"] = make_pdf(rendered, job.project, job.variant)
+        if "epub" in job.formats:
+            with _timed(timings, "epub"):
+                files["epub"] = make_epub(rendered)
+    except ProblemReport as report:
+        return JobResult(leaflet.slug, problems=report.problems, timings=timings)
+    except LeafbindError as error:
+        return JobResult(leaflet.slug, problems=(Problem(display, None, None, str(error)),), timings=timings)
+    except Exception as error:  # a bug in leafbind or a library must not stop the other leaflets
+        message = f"leafbind could not make this leaflet ({type(error).__name__}: {error}); please report this"
+        return JobResult(leaflet.slug, problems=(Problem(display, None, None, message),), timings=timings)
+    embedded = tuple(sorted({str(asset.path) for asset in rendered.assets} | ({str(job.logo.path)} if job.logo else set())))
+    return JobResult(leaflet.slug, files, embedded, timings=timings)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def run_jobs(jobs: list[Job], workers: int = 1, executor: str = "local", scheduler: str | None = None) -> Iterator[JobResult]:
+    """Results in the order they finish. `workers` processes locally (1: in this process), or a Dask cluster."""
+    if not jobs:
+        return
+    if executor == "dask":
+        yield from _on_dask(jobs, scheduler)
+    elif workers <= 1 or len(jobs) == 1:
+        for job in jobs:
+            yield make_outputs(job)
+    else:
+        count = min(workers, len(jobs))
+        with ProcessPoolExecutor(max_workers=count) as pool:
+            yield from _windowed(pool, jobs, window=2 * count)
+
+
+def _windowed(executor: Executor, jobs: Iterable[Job], window: int) -> Iterator[JobResult]:
+    """Keep at most `window` jobs in flight, so results are written and freed as they come: memory stays flat."""
+    queue, pending = iter(jobs), {}
+
+    def fill() -> None:
+        while len(pending) < window and (job := next(queue, None)) is not None:
+            pending[executor.submit(make_outputs, job)] = job
+
+    fill()
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=lambda f: pending[f].leaflet.slug):
+            yield _result(future, pending.pop(future))
+        fill()
+
+
+def _result(future: Future, job: Job) -> JobResult:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        reason = "the worker process making it stopped unexpectedly (out of memory?)"
+    except Exception as error:  # a lost Dask worker, a result that could not be sent back …
+        reason = f"the worker making it failed ({type(error).__name__}: {error})"
+    display = job.project.display(job.leaflet.path)
+    return JobResult(job.leaflet.slug, problems=(Problem(display, None, None, reason),))
+
+
+def _on_dask(jobs: list[Job], scheduler: str | None) -> Iterator[JobResult]:
+    """The same jobs on an existing Dask distributed cluster; the project folder must be at the same path there."""
+    if not scheduler:
+        raise LeafbindError("--executor dask needs --scheduler ADDRESS (e.g. tcp://scheduler:8786)")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise LeafbindError("--executor dask needs Dask: pip install 'leafbind[dask]'") from None
+    try:
+        client = Client(scheduler)  # waits distributed.comm.timeouts.connect (Dask config; 30 s by default)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise LeafbindError(f"could not reach the Dask scheduler at {scheduler}: {error}") from None
+    with client:
+        threads = sum(client.nthreads().values()) or 1
+        yield from _windowed(client.get_executor(pure=False), jobs, window=2 * threads)

@@ -1,0 +1,272 @@
+"""Catalogue builds: the same bytes on any day, only what changed is made again, many leaflets at once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dask
+import pytest
+import time_machine
+from click.testing import CliRunner
+from distributed import LocalCluster  # imported first, so its settings are in Dask's config before any change
+from conftest import SAMPLE_SLUGS, build, pdf_pages, snapshot
+
+import leafbind.build
+from leafbind.state import STATE_FILE
+from publish import cli
+
+CALCIUM, PRESSURE = SAMPLE_SLUGS
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {name: data for name, data in snapshot(folder).items() if name.endswith((".pdf", ".epub"))}
+
+
+def made(result) -> set[tuple[str, str]]:
+    return {(output.slug, output.format) for output in result.outputs}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+# --- Reproducible outputs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/x-4"])
+def test_the_same_sources_give_the_same_bytes_on_another_day(project: Path, variant: str) -> None:
+    with time_machine.travel(datetime(2030, 1, 2, 9, 30, tzinfo=UTC), tick=False):
+        first = build(project, project / "first", variant=variant)
+    with time_machine.travel(datetime(2031, 7, 15, 23, 59, tzinfo=UTC), tick=False):
+        second = build(project, project / "second", variant=variant)
+
+    assert first.problems == second.problems == ()
+    assert len(outputs(project / "first")) == 4
+    assert outputs(project / "first") == outputs(project / "second")
+    for data in outputs(project / "second").values():
+        assert b"2031" not in data and b"2030" not in data  # no trace of either clock
+
+
+def test_a_process_pool_gives_the_same_bytes_as_one_process(project: Path) -> None:
+    build(project, project / "one", jobs=1)
+    pooled = build(project, project / "two", jobs=2)
+    assert sorted(pooled.built) == sorted(SAMPLE_SLUGS)
+    assert outputs(project / "one") == outputs(project / "two")
+
+
+# --- Incremental builds ----------------------------------------------------------------------------------
+
+
+def test_a_second_build_skips_every_unchanged_output(project: Path) -> None:
+    first = build(project)
+    before = {path: path.stat().st_mtime_ns for path in (project / "dist").rglob("*.*")}
+    second = build(project)
+    assert made(first) == {(slug, fmt) for slug in SAMPLE_SLUGS for fmt in ("pdf", "epub")}
+    assert (second.built, second.skipped, second.outputs) == ((), SAMPLE_SLUGS, ())
+    assert {path: path.stat().st_mtime_ns for path in (project / "dist").rglob("*.*")} == before
+
+
+def test_editing_one_leaflet_rebuilds_only_it(project: Path) -> None:
+    build(project)
+    edit(project / "leaflets" / f"{PRESSURE}.md", "## ", "## Checking at home\n\nWrite each reading down.\n\n## ")
+    result = build(project)
+    assert (result.built, result.skipped) == ((PRESSURE,), (CALCIUM,))
+    assert made(result) == {(PRESSURE, "pdf"), (PRESSURE, "epub")}
+
+
+def test_editing_a_shared_layout_rebuilds_every_leaflet(project: Path) -> None:
+    build(project)
+    (project / "layouts").mkdir()
+    (project / "layouts" / "print.css").write_text('{% include "base/print.css" %}\nh2 { color: #1a1a1a; }\n')
+    result = build(project)
+    assert result.built == SAMPLE_SLUGS and result.skipped == ()
+
+
+def test_editing_one_author_rebuilds_only_that_authors_leaflets(project: Path) -> None:
+    build(project)
+    authors = project / "leaflets" / "authors.yaml"
+    text = authors.read_text("utf-8")
+    nurses = text.index("cardiology-nurses:")
+    authors.write_text(text[:nurses] + text[nurses:].replace("bio: >-", "bio: >-\n    Based at the heart clinic.", 1))
+    assert build(project).built == (PRESSURE,)
+    edit(authors, "bio: >-", "bio: >-\n    Reviewed every year.")  # the first entry: the editorial team
+    assert build(project).built == SAMPLE_SLUGS  # both leaflets name the editorial team
+
+
+def test_editing_an_image_rebuilds_the_leaflets_showing_it(project: Path) -> None:
+    build(project)
+    image = project / "assets" / "images" / "home-blood-pressure-check.svg"
+    image.write_text(image.read_text().replace("</svg>", "<!-- redrawn -->\n</svg>"))
+    assert build(project).built == (PRESSURE,)
+
+
+def test_settings_options_and_leafbind_version_are_inputs(project: Path, monkeypatch) -> None:
+    build(project)
+    letter = build(project, page_size="letter")
+    assert made(letter) == {(slug, "pdf") for slug in SAMPLE_SLUGS}  # the EPUBs don't depend on the paper size
+    edit(project / "leafbind.toml", "organisation = ", 'organisation = "Riverside Health" #')
+    assert build(project).built == SAMPLE_SLUGS
+    monkeypatch.setattr(leafbind.build, "__version__", "99.0")
+    assert build(project).built == SAMPLE_SLUGS
+    assert build(project).built == ()
+
+
+def test_a_deleted_or_altered_output_is_made_again(project: Path) -> None:
+    build(project)
+    dist = project / "dist"
+    (dist / CALCIUM / f"{CALCIUM}-ed2.epub").unlink()
+    with open(dist / PRESSURE / f"{PRESSURE}-ed1.pdf", "ab") as pdf:
+        pdf.write(b"%% appended by hand\n")
+    result = build(project)
+    assert made(result) == {(CALCIUM, "epub"), (PRESSURE, "pdf")}
+
+
+def test_force_makes_everything_again_with_the_same_bytes(project: Path) -> None:
+    build(project)
+    before = outputs(project / "dist")
+    result = build(project, force=True)
+    assert result.built == SAMPLE_SLUGS and result.skipped == ()
+    assert outputs(project / "dist") == before
+
+
+def test_a_failed_leaflet_is_checked_again_next_time(project: Path) -> None:
+    build(project)
+    source = project / "leaflets" / f"{PRESSURE}.md"
+    good = source.read_text("utf-8")
+    edit(source, "published: 2026-06-02", "published: soon")
+    assert build(project).failed == (PRESSURE,)
+    state = json.loads((project / "dist" / STATE_FILE).read_text())
+    assert sorted(state["leaflets"]) == [CALCIUM]
+    source.write_text(good, "utf-8")
+    assert build(project).built == (PRESSURE,)  # its outputs are unchanged, but it is checked and made again
+
+
+def test_a_broken_state_file_means_a_full_build(project: Path) -> None:
+    build(project)
+    (project / "dist" / STATE_FILE).write_text("{ not json")
+    assert build(project).built == SAMPLE_SLUGS
+
+
+# --- Batch builds from the command line ------------------------------------------------------------------
+
+
+def add_leaflet_with_a_broken_image(project: Path) -> None:
+    """A leaflet that passes every check but whose image WeasyPrint can't draw: it fails in the PDF stage."""
+    (project / "assets" / "images" / "broken.svg").write_text("<svg this is not an image")
+    text = (project / "leaflets" / f"{CALCIUM}.md").read_text("utf-8")
+    text = text.replace("id: PIL-0042", "id: PIL-0999").replace("## ", "![A drawing](../assets/images/broken.svg)\n\n## ", 1)
+    (project / "leaflets" / "broken-image.md").write_text(text, "utf-8")
+
+
+def test_one_broken_leaflet_never_stops_the_others(project: Path) -> None:
+    add_leaflet_with_a_broken_image(project)
+    result = run("build", "--jobs", "2", "--json", "--project", str(project))
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert sorted(summary["built"]) == sorted(SAMPLE_SLUGS)
+    assert [failure["slug"] for failure in summary["failed"]] == ["broken-image"]
+    reason = summary["failed"][0]["problems"][0]
+    assert reason.startswith("leaflets/broken-image.md: while making the PDF: Failed to load image")
+    assert {(o["slug"], o["format"]) for o in summary["outputs"]} == {(s, f) for s in SAMPLE_SLUGS for f in ("pdf", "epub")}
+    assert not (project / "dist" / "broken-image").exists()
+
+
+def test_json_summary_has_the_documented_keys(project: Path) -> None:
+    result = run("build", "--json", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert set(summary) == {"built", "skipped", "failed", "problems", "outputs", "timings", "jobs", "executor"}
+    assert set(summary["timings"]) == {"validate", "setup", "render", "pdf", "epub", "write", "total"}
+    assert set(summary["outputs"][0]) == {"slug", "edition", "format", "path", "bytes", "sha256"}
+    again = json.loads(run("build", "--json", "--project", str(project)).stdout)
+    assert (again["built"], again["skipped"], again["outputs"]) == ([], list(SAMPLE_SLUGS), [])
+
+
+def test_progress_lines_off_a_terminal_and_silence_with_quiet(project: Path) -> None:
+    result = run("build", "--jobs", "1", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"[1/2] built {CALCIUM}", f"[2/2] built {PRESSURE}"]
+    assert "2 built (4 files), 0 unchanged and skipped, 0 failed" in result.stdout
+    quiet = run("build", "--force", "--quiet", "--project", str(project))
+    assert (quiet.exit_code, quiet.output) == (0, "")
+
+
+def test_dask_options_go_together(project: Path) -> None:
+    assert run("build", "--executor", "dask", "--project", str(project)).exit_code == 2
+    assert run("build", "--scheduler", "tcp://127.0.0.1:1", "--project", str(project)).exit_code == 2
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        unreachable = run("build", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "--project", str(project))
+    assert unreachable.exit_code == 1 and "could not reach the Dask scheduler" in unreachable.output
+
+
+def test_a_dask_cluster_builds_exactly_as_local_processes(project: Path) -> None:
+    add_leaflet_with_a_broken_image(project)
+    local = json.loads(run("build", "--jobs", "2", "--json", "--out", str(project / "local"),
+                           "--project", str(project)).stdout)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        result = run("build", "--executor", "dask", "--scheduler", cluster.scheduler_address, "--json",
+                     "--out", str(project / "dask"), "--project", str(project))
+    assert result.exit_code == 1
+    remote = json.loads(result.stdout)
+    for key in ("built", "skipped", "failed", "problems", "outputs"):
+        assert remote[key] == local[key], key
+    assert remote["executor"] == "dask"
+    assert snapshot(project / "dask") == snapshot(project / "local")  # outputs and manifest
+    for folder in ("local", "dask"):
+        state = json.loads((project / folder / STATE_FILE).read_text())
+        for record in state["leaflets"].values():
+            for output in record["outputs"].values():
+                output.pop("mtime_ns")
+        assert sorted(state["leaflets"]) == sorted(SAMPLE_SLUGS)
+        if folder == "local":
+            local_state = state
+    assert state == local_state
+    rebuilt = build(project, project / "dask")
+    assert rebuilt.skipped == SAMPLE_SLUGS and rebuilt.failed == ("broken-image",)
+
+
+# --- Editions ----------------------------------------------------------------------------------------------
+
+
+def test_a_new_edition_keeps_the_earlier_files_and_the_manifest_lists_both(project: Path, monkeypatch) -> None:
+    dist = project / "dist"
+    build(project)
+    earlier = outputs(dist)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26 UTC: the date --date defaults to
+    result = run("edition", CALCIUM, "--note", "Added advice on vitamin K.", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"leaflets/{CALCIUM}.md: edition 2 → 3, updated 2026-11-26.")
+
+    rebuilt = build(project)
+
+    assert rebuilt.built == (CALCIUM,) and made(rebuilt) == {(CALCIUM, "pdf"), (CALCIUM, "epub")}
+    now = outputs(dist)
+    assert {name: now[name] for name in earlier} == earlier  # edition 2's files untouched
+    assert sorted(set(now) - set(earlier)) == [f"{CALCIUM}/{CALCIUM}-ed3.epub", f"{CALCIUM}/{CALCIUM}-ed3.pdf"]
+    manifest = json.loads((dist / "manifest.json").read_text())
+    calcium = next(leaflet for leaflet in manifest["leaflets"] if leaflet["slug"] == CALCIUM)
+    assert [(e["edition"], e["date"]) for e in calcium["editions"]] == [(3, "2026-11-26"), (2, "2026-09-14")]
+    for edition in calcium["editions"]:
+        for entry in edition["outputs"]:
+            assert entry["sha256"] == hashlib.sha256(now[entry["path"]]).hexdigest()
+    text = " ".join(pdf_pages(dist / CALCIUM / f"{CALCIUM}-ed3.pdf"))
+    assert "Edition 3 — 26 November 2026: Added advice on vitamin K." in text
+
+
+def test_edition_refuses_a_date_before_the_last_change(project: Path) -> None:
+    source = project / "leaflets" / f"{CALCIUM}.md"
+    before = source.read_bytes()
+    result = run("edition", CALCIUM, "--note", "Typo fixed.", "--date", "2026-01-01", "--project", str(project))
+    assert result.exit_code == 1
+    assert f"leaflets/{CALCIUM}.md: a new edition can't be dated 2026-01-01" in result.output
+    assert "Traceback" not in result.output and source.read_bytes() == before
+    assert run("edition", "no-such-leaflet", "--note", "x", "--project", str(project)).exit_code == 2
