@@ -101,10 +101,10 @@ def build(slugs, fmt, page_size, pdf_variant, out_dir, force, jobs, executor, sc
     out_dir = out_dir if out_dir is not None else project.root / "dist"
     formats = FORMATS if fmt == "all" else (fmt,)
     result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant, force=force,
-                             jobs=jobs or os.cpu_count() or 1, executor=executor, scheduler=scheduler,
+                             jobs=jobs or cpus(), executor=executor, scheduler=scheduler,
                              progress=None if quiet else ProgressDisplay())
     if as_json:
-        click.echo(json.dumps(summary_document(result, jobs or os.cpu_count() or 1, executor), indent=2))
+        click.echo(json.dumps(summary_document(result, jobs or cpus(), executor), indent=2))
     else:
         if result.problems:
             _show_problems(result.problems)
@@ -112,6 +112,14 @@ def build(slugs, fmt, page_size, pdf_variant, out_dir, force, jobs, executor, sc
             _show_summary(result, out_dir)
     if result.problems:
         sys.exit(1)
+
+
+def cpus() -> int:
+    """The CPUs this process may run on (a container or `taskset` may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def _variant(value: str) -> str:

@@ -2,7 +2,8 @@
 
 1. Plan: each chosen leaflet whose recorded inputs (see `state`) are unchanged and whose outputs are on disk is
    skipped without being parsed; `force` plans everything.
-2. Check the others (`catalogue.check_leaflets`): a leaflet with problems is not made.
+2. Check the others one at a time (`catalogue.iter_checked`), as the workers ask for work: a leaflet with
+   problems is not made, and only the leaflets in flight are held in memory.
 3. Make: `workers.run_jobs` renders and writes each leaflet's formats in memory, here or elsewhere.
 4. Write each leaflet's files atomically as its result arrives, then the manifest and the build state once.
 
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .catalogue import check_leaflets, check_project, select
+from .catalogue import check_project, find_leaflets, iter_checked, select
 from .errors import Problem
 from .model import Leaflet
 from .output import Output, describe, output_path, update_manifest, write_atomically
@@ -99,44 +101,81 @@ def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = ()
     paths = select(project, slugs)
     run = _Run(project, out_dir, tuple(f for f in FORMATS if f in formats), variant, load_authors(project),
                Fingerprints(project, __version__), BuildState.load(out_dir))
-    todo: dict[str, tuple[str, ...]] = {}
-    skipped, other_codes = [], {}
+    todo, skipped, other_codes = _plan(run, paths, force)
+    run.time("validate", time.perf_counter() - started)
+    to_make = [path for path in paths if path.stem in todo]
+    outputs, built, failures, in_flight = [], [], {}, {}
+    step = _Steps(len(to_make), progress)
+    build_id = uuid.uuid4().hex  # tells long-lived workers that files may have changed since their last build
+
+    def jobs_to_run() -> Iterator[Job]:
+        """Checked one at a time as the executor asks for work, so only the leaflets in flight are in memory."""
+        checking = iter_checked(project, to_make, run.book, other_codes)
+        while True:
+            began = time.perf_counter()
+            slug, leaflet, problems = next(checking, (None, None, None))
+            run.time("validate", time.perf_counter() - began)
+            if slug is None:
+                return
+            if leaflet is None:
+                failures.setdefault(slug, []).extend(problems)
+                run.state.forget(slug)
+                step(slug, "failed")
+                continue
+            in_flight[slug] = leaflet
+            yield Job(leaflet, project, logo, todo[slug], variant, build_id)
+
+    for result in run_jobs(jobs_to_run(), jobs, executor, scheduler, count=len(to_make)):
+        leaflet = in_flight.pop(result.slug)
+        for stage, seconds in result.timings.items():
+            run.time(stage, seconds)
+        if result.problems:
+            failures.setdefault(result.slug, []).extend(result.problems)
+            run.state.forget(result.slug)
+        else:
+            written = time.perf_counter()
+            outputs.extend(_write(run, leaflet, result))
+            built.append(result.slug)
+            run.time("write", time.perf_counter() - written)
+        step(result.slug, "failed" if result.problems else "built")
+    manifest = update_manifest(out_dir, outputs) if outputs else None
+    run.state.save()
+    run.timings["total"] = time.perf_counter() - started
+    return _result(paths, run.book.problems, outputs, built, skipped, failures, manifest, run.timings)
+
+
+def _plan(run: _Run, paths: list[Path], force: bool) -> tuple[dict[str, tuple[str, ...]], list[str], dict[str, str]]:
+    """Which formats of which leaflets to make; which leaflets are skipped; the codes of the skipped ones."""
+    todo, skipped, other_codes = {}, [], {}
+    shared_slugs = _shared_slugs(run.project)  # never skipped: the check must say which files to rename
     for path in paths:
         record = run.state.leaflets.get(path.stem)
-        stale = run.formats if force else run.stale_formats(path, record)
+        stale = run.formats if force or path.stem in shared_slugs else run.stale_formats(path, record)
         if stale:
             todo[path.stem] = stale
         else:
             skipped.append(path.stem)
             if record.code:
                 other_codes[record.code] = record.source
-    checked = check_leaflets(project, [p for p in paths if p.stem in todo], run.book, logo, other_codes)
-    run.time("validate", time.perf_counter() - started)
-    for slug in checked.failed:
-        run.state.forget(slug)
-    build_id = uuid.uuid4().hex  # tells long-lived workers that files may have changed since their last build
-    job_list = [Job(leaflet, project, logo, todo[leaflet.slug], variant, build_id) for leaflet in checked.leaflets]
-    leaflets = {leaflet.slug: leaflet for leaflet in checked.leaflets}
-    outputs, built, failures = [], [], {slug: [] for slug in checked.failed}
-    if progress:
-        progress(Progress(0, len(job_list)))
-    for done, result in enumerate(run_jobs(job_list, jobs, executor, scheduler), start=1):
-        for stage, seconds in result.timings.items():
-            run.time(stage, seconds)
-        if result.problems:
-            failures[result.slug] = list(result.problems)
-            run.state.forget(result.slug)
-        else:
-            written = time.perf_counter()
-            outputs.extend(_write(run, leaflets[result.slug], result))
-            built.append(result.slug)
-            run.time("write", time.perf_counter() - written)
+    return todo, skipped, other_codes
+
+
+class _Steps:
+    """Counts finished leaflets for the progress display."""
+
+    def __init__(self, total: int, progress: Callable[[Progress], None] | None) -> None:
+        self.done, self.total, self.progress = 0, total, progress
         if progress:
-            progress(Progress(done, len(job_list), result.slug, "failed" if result.problems else "built"))
-    manifest = update_manifest(out_dir, outputs) if outputs else None
-    run.state.save()
-    run.timings["total"] = time.perf_counter() - started
-    return _result(paths, checked.problems, outputs, built, skipped, failures, manifest, run.timings, project)
+            progress(Progress(0, total))
+
+    def __call__(self, slug: str, status: str) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(Progress(self.done, self.total, slug, status))
+
+
+def _shared_slugs(project: Project) -> set[str]:
+    return {slug for slug, count in Counter(path.stem for path in find_leaflets(project)).items() if count > 1}
 
 
 def _write(run: _Run, leaflet: Leaflet, result: JobResult) -> list[Output]:
@@ -162,18 +201,12 @@ def _write(run: _Run, leaflet: Leaflet, result: JobResult) -> list[Output]:
     return outputs
 
 
-def _result(paths, check_problems, outputs, built, skipped, failures, manifest, timings, project) -> BuildResult:
+def _result(paths, general, outputs, built, skipped, failures, manifest, timings) -> BuildResult:
     """Failures and problems in the order of the leaflet files, whatever order the workers finished in."""
     order = {path.stem: number for number, path in enumerate(paths)}
-    displays = {project.display(path): path.stem for path in paths}
-    for problem in check_problems:
-        if problem.path in displays and displays[problem.path] in failures:
-            failures[displays[problem.path]].append(problem)
     slugs = sorted(failures, key=lambda slug: order.get(slug, len(order)))
-    made = [problem for slug in slugs for problem in failures[slug]]
-    general = [problem for problem in check_problems if problem not in made]
     return BuildResult(
         outputs=tuple(sorted(outputs, key=lambda o: (order.get(o.slug, 0), o.format))),
-        problems=tuple(general + made),
+        problems=(*general, *(problem for slug in slugs for problem in failures[slug])),
         built=tuple(sorted(built, key=order.get)), skipped=tuple(skipped), failed=tuple(slugs),
         failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest, timings=timings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -70,15 +71,40 @@ def check_leaflets(project: Project, paths: list[Path], book: AuthorBook, logo: 
                    other_codes: dict[str, str] | None = None) -> Checked:
     """Validate these leaflet files. `other_codes` maps the codes of leaflets not checked now to their files."""
     found = _Collector(problems=list(book.problems))
+    for slug, leaflet, problems in iter_checked(project, paths, book, other_codes):
+        found.problems.extend(problems)
+        if leaflet is None and slug not in found.failed:
+            found.failed.append(slug)
+        elif leaflet is not None:
+            found.leaflets.append(leaflet)
+    return Checked(tuple(found.leaflets), tuple(found.problems), tuple(found.failed), logo)
+
+
+def iter_checked(project: Project, paths: list[Path], book: AuthorBook, other_codes: dict[str, str] | None = None
+                 ) -> Iterator[tuple[str, Leaflet | None, list[Problem]]]:
+    """Check each file in turn: (slug, the leaflet or None, its problems). One leaflet at a time, so a large
+    catalogue is never all in memory. Two files with one slug would write the same outputs, so both fail; of
+    two leaflets with one code, the first keeps it."""
+    files_of_slug: dict[str, list[Path]] = {}
+    for path in find_leaflets(project):
+        files_of_slug.setdefault(path.stem, []).append(path)
+    codes = dict(other_codes or {})
     for path in paths:
         display = project.display(path)
+        leaflet, problems = None, []
         try:
-            found.leaflets.append(validate(load_leaflet(path, display), book, project))
+            leaflet = validate(load_leaflet(path, display), book, project)
         except ProblemReport as report:
-            found.problems.extend(report.problems)
-            found.failed.append(path.stem)
-    _check_unique(project, paths, found, other_codes or {})
-    return Checked(tuple(found.leaflets), tuple(found.problems), tuple(found.failed), logo)
+            problems.extend(report.problems)
+        if others := [project.display(other) for other in files_of_slug[path.stem] if other != path]:
+            problems.append(Problem(display, None, None,
+                                    f'has the same slug "{path.stem}" as {", ".join(others)}: rename one of them'))
+        elif leaflet and leaflet.code and leaflet.code in codes:
+            problems.append(Problem(display, leaflet.origin.line_of(("id",)), "id",
+                                    f'"{leaflet.code}" is also the id of {codes[leaflet.code]}'))
+        elif leaflet and leaflet.code:
+            codes[leaflet.code] = display
+        yield path.stem, None if problems else leaflet, problems
 
 
 def select(project: Project, slugs: tuple[str, ...]) -> list[Path]:
@@ -116,25 +142,4 @@ class UnknownLeaflet(LeafbindError):
     """A slug on the command line that names no leaflet (a usage error, not a content problem)."""
 
 
-def _check_unique(project: Project, paths: list[Path], found: _Collector, other_codes: dict[str, str]) -> None:
-    """Two files with one slug would write the same outputs; two leaflets with one code confuse readers."""
-    seen: dict[str, Path] = {}
-    for path in find_leaflets(project):
-        if path.stem in seen and path in paths:
-            found.problems.append(Problem(project.display(path), None, None,
-                                          f'has the same slug "{path.stem}" as {project.display(seen[path.stem])}: '
-                                          "rename one of them"))
-            found.failed.append(path.stem)
-        seen.setdefault(path.stem, path)
-    codes = dict(other_codes)
-    for leaflet in found.leaflets:
-        display = project.display(leaflet.path)
-        if leaflet.code and leaflet.code in codes:
-            found.problems.append(Problem(display, leaflet.origin.line_of(("id",)), "id",
-                                          f'"{leaflet.code}" is also the id of {codes[leaflet.code]}'))
-            found.failed.append(leaflet.slug)
-        codes.setdefault(leaflet.code or "", display)
-    found.leaflets[:] = [leaflet for leaflet in found.leaflets if leaflet.slug not in found.failed]
-
-
-__all__ = ["AUTHORS_FILE", "Checked", "UnknownLeaflet", "check_catalogue", "check_leaflets", "find_leaflets", "select"]
+__all__ = ["AUTHORS_FILE", "Checked", "UnknownLeaflet", "check_catalogue", "check_leaflets", "find_leaflets", "iter_checked", "select"]

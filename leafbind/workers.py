@@ -82,19 +82,24 @@ def _timed(timings: dict[str, float], stage: str):
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def run_jobs(jobs: list[Job], workers: int = 1, executor: str = "local", scheduler: str | None = None) -> Iterator[JobResult]:
-    """Results in the order they finish. `workers` processes locally (1: in this process), or a Dask cluster."""
-    if not jobs:
+def run_jobs(jobs: Iterable[Job], workers: int = 1, executor: str = "local", scheduler: str | None = None,
+             count: int = 0) -> Iterator[JobResult]:
+    """Results in the order they finish: `workers` local processes (1: this process), or a Dask cluster.
+
+    `jobs` is consumed lazily, a few ahead of the workers; `count` (at most how many jobs there are) keeps a
+    pool from starting more processes than there is work, or any at all when there is none.
+    """
+    if count == 0:
         return
     if executor == "dask":
         yield from _on_dask(jobs, scheduler)
-    elif workers <= 1 or len(jobs) == 1:
+    elif workers <= 1 or count == 1:
         for job in jobs:
             yield make_outputs(job)
     else:
-        count = min(workers, len(jobs))
-        with ProcessPoolExecutor(max_workers=count) as pool:
-            yield from _windowed(pool, jobs, window=2 * count)
+        processes = min(workers, count)
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            yield from _windowed(pool, jobs, window=2 * processes)
 
 
 def _windowed(executor: Executor, jobs: Iterable[Job], window: int) -> Iterator[JobResult]:
@@ -124,7 +129,7 @@ def _result(future: Future, job: Job) -> JobResult:
     return JobResult(job.leaflet.slug, problems=(Problem(display, None, None, reason),))
 
 
-def _on_dask(jobs: list[Job], scheduler: str | None) -> Iterator[JobResult]:
+def _on_dask(jobs: Iterable[Job], scheduler: str | None) -> Iterator[JobResult]:
     """The same jobs on an existing Dask distributed cluster; the project folder must be at the same path there."""
     if not scheduler:
         raise LeafbindError("--executor dask needs --scheduler ADDRESS (e.g. tcp://scheduler:8786)")

@@ -270,3 +270,13 @@ def test_edition_refuses_a_date_before_the_last_change(project: Path) -> None:
     assert f"leaflets/{CALCIUM}.md: a new edition can't be dated 2026-01-01" in result.output
     assert "Traceback" not in result.output and source.read_bytes() == before
     assert run("edition", "no-such-leaflet", "--note", "x", "--project", str(project)).exit_code == 2
+
+
+def test_two_files_with_one_slug_are_never_skipped(project: Path) -> None:
+    build(project)
+    (project / "leaflets" / "a-first").mkdir()
+    copy = project / "leaflets" / "a-first" / f"{PRESSURE}.md"  # found before leaflets/high-blood-pressure.md
+    copy.write_text((project / "leaflets" / f"{PRESSURE}.md").read_text("utf-8").replace("PIL-0107", "PIL-0108"))
+    result = build(project)
+    assert result.failed == (PRESSURE,) and result.skipped == (CALCIUM,)
+    assert any(f'has the same slug "{PRESSURE}"' in str(problem) for problem in result.problems)

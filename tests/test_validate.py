@@ -232,8 +232,8 @@ def test_duplicate_slugs_in_different_folders(project: Path) -> None:
         (project / "leaflets" / folder / "knee-pain.md").write_text(KNEE_PAIN, "utf-8")
     checked = check(project)
     assert messages(checked.problems) == [
-        'leaflets/b/knee-pain.md: has the same slug "knee-pain" as leaflets/a/knee-pain.md: '
-        "rename one of them",
+        'leaflets/a/knee-pain.md: has the same slug "knee-pain" as leaflets/b/knee-pain.md: rename one of them',
+        'leaflets/b/knee-pain.md: has the same slug "knee-pain" as leaflets/a/knee-pain.md: rename one of them',
     ]
     assert checked.failed == ("knee-pain",)
     # neither copy is built
