@@ -100,11 +100,12 @@ def build(slugs, fmt, page_size, pdf_variant, out_dir, force, jobs, executor, sc
     project = open_project(project_dir, page_size)
     out_dir = out_dir if out_dir is not None else project.root / "dist"
     formats = FORMATS if fmt == "all" else (fmt,)
+    jobs = jobs or cpus()
     result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant, force=force,
-                             jobs=jobs or cpus(), executor=executor, scheduler=scheduler,
+                             jobs=jobs, executor=executor, scheduler=scheduler,
                              progress=None if quiet else ProgressDisplay())
     if as_json:
-        click.echo(json.dumps(summary_document(result, jobs or cpus(), executor), indent=2))
+        click.echo(json.dumps(summary_document(result, jobs, executor), indent=2))
     else:
         if result.problems:
             _show_problems(result.problems)

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .catalogue import check_project, find_leaflets, iter_checked, select
+from .catalogue import check_project, files_by_slug, iter_checked, select
 from .errors import Problem
 from .model import Leaflet
 from .output import Output, describe, output_path, update_manifest, write_atomically
@@ -147,8 +146,10 @@ def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = ()
 def _plan(run: _Run, paths: list[Path], force: bool) -> tuple[dict[str, tuple[str, ...]], list[str], dict[str, str]]:
     """Which formats of which leaflets to make; which leaflets are skipped; the codes of the skipped ones."""
     todo, skipped, other_codes = {}, [], {}
-    shared_slugs = _shared_slugs(run.project)  # never skipped: the check must say which files to rename
+    # Files sharing a slug are never skipped: the check must say which ones to rename.
+    shared_slugs = {slug for slug, files in files_by_slug(run.project).items() if len(files) > 1}
     for path in paths:
+        run.fingerprints.file(path)  # hashed before it is read for the build: an edit made meanwhile is not lost
         record = run.state.leaflets.get(path.stem)
         stale = run.formats if force or path.stem in shared_slugs else run.stale_formats(path, record)
         if stale:
@@ -172,10 +173,6 @@ class _Steps:
         self.done += 1
         if self.progress:
             self.progress(Progress(self.done, self.total, slug, status))
-
-
-def _shared_slugs(project: Project) -> set[str]:
-    return {slug for slug, count in Counter(path.stem for path in find_leaflets(project)).items() if count > 1}
 
 
 def _write(run: _Run, leaflet: Leaflet, result: JobResult) -> list[Output]:

@@ -85,9 +85,7 @@ def iter_checked(project: Project, paths: list[Path], book: AuthorBook, other_co
     """Check each file in turn: (slug, the leaflet or None, its problems). One leaflet at a time, so a large
     catalogue is never all in memory. Two files with one slug would write the same outputs, so both fail; of
     two leaflets with one code, the first keeps it."""
-    files_of_slug: dict[str, list[Path]] = {}
-    for path in find_leaflets(project):
-        files_of_slug.setdefault(path.stem, []).append(path)
+    files_of_slug = files_by_slug(project)
     codes = dict(other_codes or {})
     for path in paths:
         display = project.display(path)
@@ -107,6 +105,14 @@ def iter_checked(project: Project, paths: list[Path], book: AuthorBook, other_co
         yield path.stem, None if problems else leaflet, problems
 
 
+def files_by_slug(project: Project) -> dict[str, list[Path]]:
+    """Every leaflet file under its slug: a slug with more than one file can't be built."""
+    found: dict[str, list[Path]] = {}
+    for path in find_leaflets(project):
+        found.setdefault(path.stem, []).append(path)
+    return found
+
+
 def select(project: Project, slugs: tuple[str, ...]) -> list[Path]:
     paths = find_leaflets(project)
     if not slugs:
@@ -120,7 +126,7 @@ def select(project: Project, slugs: tuple[str, ...]) -> list[Path]:
     return [path for path in paths if path.stem in slugs]
 
 
-DUE_WITHIN = 90  # days: the same notice an editor gets from a review date in the leaflet's checks
+DUE_WITHIN = 90  # days of notice before a review falls due
 
 
 def due_for_review(leaflets, today: date, within: int = DUE_WITHIN) -> list[tuple[Leaflet, str]]:
@@ -142,4 +148,5 @@ class UnknownLeaflet(LeafbindError):
     """A slug on the command line that names no leaflet (a usage error, not a content problem)."""
 
 
-__all__ = ["AUTHORS_FILE", "Checked", "UnknownLeaflet", "check_catalogue", "check_leaflets", "find_leaflets", "iter_checked", "select"]
+__all__ = ["AUTHORS_FILE", "Checked", "UnknownLeaflet", "check_catalogue", "check_leaflets", "files_by_slug", "find_leaflets", "iter_checked",
+           "select"]

@@ -69,7 +69,7 @@ def make_outputs(job: Job) -> JobResult:
     except Exception as error:  # a bug in leafbind or a library must not stop the other leaflets
         message = f"leafbind could not make this leaflet ({type(error).__name__}: {error}); please report this"
         return JobResult(leaflet.slug, problems=(Problem(display, None, None, message),), timings=timings)
-    embedded = tuple(sorted({str(asset.path) for asset in rendered.assets} | ({str(job.logo.path)} if job.logo else set())))
+    embedded = tuple(sorted({str(asset.path) for asset in rendered.assets}))  # the logo is one of them
     return JobResult(leaflet.slug, files, embedded, timings=timings)
 
 
