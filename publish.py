@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 import leafbind
-from leafbind.build import FORMATS, Progress, build_catalogue
+from leafbind.build import FORMATS, Progress, UnknownLayout, build_catalogue
 from leafbind import clock
 from leafbind.catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_for_review, find_leaflets
 from leafbind.editions import new_edition
@@ -26,6 +26,8 @@ from leafbind.workers import EXECUTORS
 
 PROJECT_HELP = "The project folder (holding leaflets/, and optionally layouts/, assets/, leafbind.toml)."
 FORMAT_HELP = "Which outputs to make: pdf, epub or all (default: all)."
+LAYOUT_HELP = ("A print layout to make the PDF in: standard, booklet, large-print, press, or the project's own. "
+               "Repeat for several (default: layouts in leafbind.toml, else standard; see publish list --layouts).")
 PAGE_SIZE_HELP = "Paper size of the PDF (default: page_size in leafbind.toml, else a4)."
 OUT_HELP = "Folder for the outputs (default: dist/ in the project)."
 JOBS_HELP = "How many leaflets to make at once, each in its own process (default: the number of CPUs)."
@@ -46,7 +48,7 @@ def reporting(command):
     def run(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except UnknownLeaflet as error:
+        except (UnknownLeaflet, UnknownLayout) as error:
             raise click.UsageError(str(error)) from None
         except ProblemReport as report:
             _show_problems(report.problems)
@@ -74,6 +76,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["pdf", "epub", "all"]), default="all", help=FORMAT_HELP)
+@click.option("--layout", "-l", "layouts", multiple=True, metavar="NAME", help=LAYOUT_HELP)
 @click.option("--page-size", type=click.Choice(sorted(PAGE_SIZES)), default=None, help=PAGE_SIZE_HELP)
 @click.option("--pdf-variant", default=DEFAULT_VARIANT, callback=lambda ctx, param, value: _variant(value),
               help=VARIANT_HELP)
@@ -86,11 +89,12 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output, for scripts and CI.")
 @project_option
 @reporting
-def build(slugs, fmt, page_size, pdf_variant, out_dir, force, jobs, executor, scheduler, quiet, as_json,
+def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, executor, scheduler, quiet, as_json,
           project_dir) -> None:
-    """Check, then build SLUGS (default: every leaflet) as PDF and EPUB.
+    """Check, then build SLUGS (default: every leaflet) as PDF, in each chosen layout, and EPUB.
 
-    Writes dist/<slug>/<slug>-ed<edition>.pdf and .epub and updates dist/manifest.json. Outputs whose inputs
+    Writes dist/<slug>/<slug>-ed<edition>.pdf (standard layout), -booklet.pdf and -booklet-pages.pdf,
+    -large-print.pdf, -press.pdf and .epub, and updates dist/manifest.json. Outputs whose inputs
     are unchanged since the last build are skipped (see dist/.leafbind-state.json; --force makes them again).
     A leaflet with problems writes nothing and its earlier outputs stay as they were; the other leaflets still
     build. Exit status 1 if any leaflet had problems.
@@ -101,7 +105,7 @@ def build(slugs, fmt, page_size, pdf_variant, out_dir, force, jobs, executor, sc
     out_dir = out_dir if out_dir is not None else project.root / "dist"
     formats = FORMATS if fmt == "all" else (fmt,)
     jobs = jobs or cpus()
-    result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant, force=force,
+    result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant, layouts=layouts, force=force,
                              jobs=jobs, executor=executor, scheduler=scheduler,
                              progress=None if quiet else ProgressDisplay())
     if as_json:
@@ -171,7 +175,8 @@ def summary_document(result, jobs: int, executor: str) -> dict:
         "skipped": list(result.skipped),
         "failed": [{"slug": f.slug, "problems": [str(p) for p in f.problems]} for f in result.failures],
         "problems": [str(problem) for problem in result.problems],
-        "outputs": [{key: getattr(o, key) for key in ("slug", "edition", "format", "path", "bytes", "sha256")}
+        "outputs": [{key: getattr(o, key) for key in ("slug", "edition", "format", "layout", "imposed", "path",
+                                                      "bytes", "sha256")}
                     for o in result.outputs],
         "timings": {stage: round(seconds, 3) for stage, seconds in sorted(result.timings.items())},
         "jobs": jobs,
@@ -193,18 +198,23 @@ def check(slugs, project_dir) -> None:
 
 
 @cli.command(name="list")
+@click.option("--layouts", "show_layouts", is_flag=True,
+              help="List the print layouts instead: built-in and the project's own, with the files they write.")
 @click.option("--due", is_flag=True, help="Only leaflets whose review date has passed or comes within --within days.")
 @click.option("--within", "days", type=click.IntRange(min=0), default=DUE_WITHIN, show_default=True, metavar="DAYS",
               help="With --due: also list reviews falling due in the next DAYS days.")
 @project_option
 @reporting
-def list_leaflets(due, days, project_dir) -> None:
+def list_leaflets(show_layouts, due, days, project_dir) -> None:
     """List every leaflet: slug, title, edition, dates and authors. Exit status 1 if any has problems.
 
     With --due, list the leaflets to review: overdue first, then those due soonest, then any with no review
-    date. Today is the local date, or SOURCE_DATE_EPOCH's when set.
+    date. Today is the local date, or SOURCE_DATE_EPOCH's when set. With --layouts, list the print layouts.
     """
     project = open_project(project_dir)
+    if show_layouts:
+        _show_layouts(project)
+        return
     checked = check_catalogue(project)
     if due:
         rows = [("SLUG", "TITLE", "ED", "REVIEW", "STATUS")]
@@ -223,6 +233,22 @@ def list_leaflets(due, days, project_dir) -> None:
         click.echo(f"No leaflets yet in {project.display(project.leaflets_dir)}/; start one with: publish new SLUG")
     elif due and len(rows) == 1:
         click.echo(f"No leaflet is due for review in the next {days} day{'s' if days != 1 else ''}.")
+
+
+def _show_layouts(project) -> None:
+    """NAME, where it comes from, the paper, the files it writes, whether `publish build` makes it by default."""
+    rows = [("LAYOUT", "FROM", "PAPER", "FILES", "DEFAULT")]
+    for layout in project.layouts.values():
+        origin = layout.origin + (f" (based on {layout.based_on})" if layout.based_on else "")
+        if project.overrides(layout):
+            origin += f", styled by layouts/{layout.stylesheet}"
+        rows.append((layout.name, origin, layout.paper_name(project.page_size),
+                     " ".join(f"<slug>-ed<N>{file.tail}" for file in layout.files),
+                     "yes" if layout.name in project.config.layouts else ""))
+    _show_table(rows)
+    click.echo()
+    for layout in project.layouts.values():
+        click.echo(f"{layout.name}: {layout.description}")
 
 
 def _show_table(rows: list[tuple[str, ...]]) -> None:

@@ -4,7 +4,7 @@
    skipped without being parsed; `force` plans everything.
 2. Check the others one at a time (`catalogue.iter_checked`), as the workers ask for work: a leaflet with
    problems is not made, and only the leaflets in flight are held in memory.
-3. Make: `workers.run_jobs` renders and writes each leaflet's formats in memory, here or elsewhere.
+3. Make: `workers.run_jobs` renders and makes each leaflet's products (print layouts, e-book) in memory, here or elsewhere.
 4. Write each leaflet's files atomically as its result arrives, then the manifest and the build state once.
 
 One leaflet's failure never stops the others; it writes nothing and leaves its earlier outputs as they were.
@@ -20,7 +20,8 @@ from pathlib import Path
 
 from . import __version__
 from .catalogue import check_project, files_by_slug, iter_checked, select
-from .errors import Problem
+from .errors import LeafbindError, Problem
+from .layouts import EPUB, EPUB_FILE, OutputFile
 from .model import Leaflet
 from .output import Output, describe, output_path, update_manifest, write_atomically
 from .pdf import DEFAULT_VARIANT
@@ -64,41 +65,49 @@ class BuildResult:
 class _Run:
     project: Project
     out_dir: Path
-    formats: tuple[str, ...]
+    products: tuple[str, ...]  # print layouts by name, and "epub"
     variant: str
     book: AuthorBook
     fingerprints: Fingerprints
     state: BuildState
     timings: dict[str, float] = field(default_factory=dict)
 
-    def kind(self, fmt: str) -> str:
-        """An output's kind: its format and the options that change its bytes."""
-        return f"pdf {self.project.page_size} {self.variant}" if fmt == "pdf" else fmt
+    def files(self, product: str) -> tuple[OutputFile, ...]:
+        return (EPUB_FILE,) if product == EPUB else self.project.layouts[product].files
 
-    def stale_formats(self, path: Path, record: LeafletRecord | None) -> tuple[str, ...]:
-        """The formats of this leaflet that must be made again (all of them unless its record says otherwise)."""
+    def kind(self, file: OutputFile) -> str:
+        """An output's kind: its file name and the options that change its bytes."""
+        if file.layout is None:
+            return file.tail
+        variant = self.project.layouts[file.layout].pdf_variant(self.variant)
+        return f"{file.tail} {self.project.page_size} {variant}"
+
+    def stale_products(self, path: Path, record: LeafletRecord | None) -> tuple[str, ...]:
+        """The products of this leaflet that must be made again (all of them unless its record says otherwise)."""
         if record is None or record.source != self.project.display(path) or \
                 record.source_sha256 != self.fingerprints.file(path):
-            return self.formats
+            return self.products
         inputs = record.inputs(self.fingerprints, self.book.fingerprints)
         if inputs is None:
-            return self.formats
-        return tuple(fmt for fmt in self.formats
-                     if not is_current(record.outputs.get(self.kind(fmt)), output_inputs(inputs, self.kind(fmt)),
-                                       self.out_dir))
+            return self.products
+        return tuple(product for product in self.products if not all(
+            is_current(record.outputs.get(self.kind(file)), output_inputs(inputs, self.kind(file)), self.out_dir)
+            for file in self.files(product)))
 
     def time(self, stage: str, seconds: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + seconds
 
 
 def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
-                    variant: str = DEFAULT_VARIANT, *, force: bool = False, jobs: int = 1, executor: str = "local",
-                    scheduler: str | None = None, progress: Callable[[Progress], None] | None = None) -> BuildResult:
-    """Build the chosen leaflets (default: all) into `out_dir`. Raises ProblemReport only for broken settings."""
+                    variant: str = DEFAULT_VARIANT, *, layouts: tuple[str, ...] = (), force: bool = False,
+                    jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+                    progress: Callable[[Progress], None] | None = None) -> BuildResult:
+    """Build the chosen leaflets (default: all) into `out_dir`, as PDFs in the chosen layouts (default: those of
+    leafbind.toml) and as EPUB. Raises ProblemReport only for broken settings; UnknownLayout for a bad name."""
     started = time.perf_counter()
     logo = check_project(project)
     paths = select(project, slugs)
-    run = _Run(project, out_dir, tuple(f for f in FORMATS if f in formats), variant, load_authors(project),
+    run = _Run(project, out_dir, _products(project, formats, layouts), variant, load_authors(project),
                Fingerprints(project, __version__), BuildState.load(out_dir))
     todo, skipped, other_codes = _plan(run, paths, force)
     run.time("validate", time.perf_counter() - started)
@@ -143,15 +152,29 @@ def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = ()
     return _result(paths, run.book.problems, outputs, built, skipped, failures, manifest, run.timings)
 
 
+class UnknownLayout(LeafbindError):
+    """A layout named on the command line that the project doesn't have (a usage error)."""
+
+
+def _products(project: Project, formats: tuple[str, ...], layouts: tuple[str, ...]) -> tuple[str, ...]:
+    """What to make of each leaflet: each print layout once, in the order asked, then the e-book."""
+    chosen = tuple(dict.fromkeys(layouts or project.config.layouts)) if "pdf" in formats else ()
+    unknown = [name for name in chosen if name not in project.layouts]
+    if unknown:
+        raise UnknownLayout(f'no layout "{unknown[0]}" (the layouts are: {", ".join(project.layouts)}; '
+                            "see publish list --layouts)")
+    return (*chosen, *((EPUB,) if "epub" in formats else ()))
+
+
 def _plan(run: _Run, paths: list[Path], force: bool) -> tuple[dict[str, tuple[str, ...]], list[str], dict[str, str]]:
-    """Which formats of which leaflets to make; which leaflets are skipped; the codes of the skipped ones."""
+    """Which products of which leaflets to make; which leaflets are skipped; the codes of the skipped ones."""
     todo, skipped, other_codes = {}, [], {}
     # Files sharing a slug are never skipped: the check must say which ones to rename.
     shared_slugs = {slug for slug, files in files_by_slug(run.project).items() if len(files) > 1}
     for path in paths:
         run.fingerprints.file(path)  # hashed before it is read for the build: an edit made meanwhile is not lost
         record = run.state.leaflets.get(path.stem)
-        stale = run.formats if force or path.stem in shared_slugs else run.stale_formats(path, record)
+        stale = run.products if force or path.stem in shared_slugs else run.stale_products(path, record)
         if stale:
             todo[path.stem] = stale
         else:
@@ -185,14 +208,16 @@ def _write(run: _Run, leaflet: Leaflet, result: JobResult) -> list[Output]:
         authors={a.key: run.book.fingerprints.get(a.key, "") for a in leaflet.authors},
         files={path: run.fingerprints.file(path) or "" for path in result.embedded}, outputs=dict(kept))
     inputs = record.inputs(run.fingerprints, run.book.fingerprints) or ""
+    by_tail = {file.tail: file for product in run.products for file in run.files(product)}
     outputs = []
-    for fmt, data in result.files.items():
-        path = output_path(run.out_dir, leaflet.slug, leaflet.edition, fmt)
+    for tail, data in result.files.items():
+        file = by_tail[tail]
+        path = output_path(run.out_dir, leaflet.slug, leaflet.edition, tail)
         write_atomically(path, data)
-        output = describe(path, run.out_dir, data, leaflet, fmt)
+        output = describe(path, run.out_dir, data, leaflet, file)
         stat = path.stat()
-        record.outputs[run.kind(fmt)] = OutputRecord(output.path, output_inputs(inputs, run.kind(fmt)),
-                                                     output.sha256, stat.st_size, stat.st_mtime_ns)
+        record.outputs[run.kind(file)] = OutputRecord(output.path, output_inputs(inputs, run.kind(file)),
+                                                      output.sha256, stat.st_size, stat.st_mtime_ns)
         outputs.append(output)
     run.state.record(leaflet.slug, record)
     return outputs
@@ -203,7 +228,7 @@ def _result(paths, general, outputs, built, skipped, failures, manifest, timings
     order = {path.stem: number for number, path in enumerate(paths)}
     slugs = sorted(failures, key=lambda slug: order.get(slug, len(order)))
     return BuildResult(
-        outputs=tuple(sorted(outputs, key=lambda o: (order.get(o.slug, 0), o.format))),
+        outputs=tuple(sorted(outputs, key=lambda o: (order.get(o.slug, 0), o.format, o.path))),
         problems=(*general, *(problem for slug in slugs for problem in failures[slug])),
         built=tuple(sorted(built, key=order.get)), skipped=tuple(skipped), failed=tuple(slugs),
         failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest, timings=timings)

@@ -137,6 +137,25 @@ class AuthorEntry(Schema):
     cite_as: Text | None = None
 
 
+class LayoutEntry(Schema):
+    """A project's own print layout, `[layout.NAME]` in leafbind.toml."""
+
+    stylesheet: Text  # a .css file in the project's layouts/ folder (a Jinja template, like the built-in ones)
+    based_on: Text = "standard"  # the built-in layout whose pages and finishing it keeps
+    description: Paragraph = "A layout of this project."
+
+
+class ContactEntry(Schema):
+    """`[contact]` in leafbind.toml: who patients can ask, printed on the last page and in the e-book."""
+
+    heading: Text = "Questions about this leaflet?"
+    team: Text | None = None  # who answers, e.g. "the cardiology nurses"
+    phone: Text | None = None
+    hours: Text | None = None
+    email: Text | None = None
+    note: Paragraph | None = None  # e.g. "In an emergency, call 999."
+
+
 class ProjectConfig(Schema):
     """`leafbind.toml`: every key optional."""
 
@@ -145,6 +164,10 @@ class ProjectConfig(Schema):
     website: WebAddress | None = None
     page_size: Text = "a4"
     citation_styles: list[Text] = ["apa", "mla", "ama", "harvard"]
+    accent: Text = "#0b6e69"
+    layouts: Annotated[list[Text], Field(min_length=1)] = ["standard"]
+    layout: dict[str, LayoutEntry] = {}
+    contact: ContactEntry | None = None
 
 
 # --- The validated leaflet, as every stage after validation sees it -----------------------------------

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 
@@ -29,11 +29,13 @@ class Output:
     path: str  # relative to the output folder, POSIX
     bytes: int
     sha256: str
+    layout: str | None = None  # the print layout; None for the EPUB
+    imposed: bool = False  # a booklet's sheets, to print duplex and fold (its pages are in another file)
 
 
-def output_path(out_dir: Path, slug: str, edition: int, extension: str) -> Path:
-    """dist/<slug>/<slug>-ed<edition>.<extension>, refusing anything that would land outside `out_dir`."""
-    path = (out_dir / slug / f"{slug}-ed{edition}.{extension}").resolve()
+def output_path(out_dir: Path, slug: str, edition: int, tail: str) -> Path:
+    """dist/<slug>/<slug>-ed<edition><tail> (tail: ".pdf", "-booklet.pdf", ".epub" …), never outside `out_dir`."""
+    path = (out_dir / slug / f"{slug}-ed{edition}{tail}").resolve()
     if not path.is_relative_to(out_dir.resolve()):
         raise LeafbindError(f"refusing to write {path}: it is outside {out_dir}")
     return path
@@ -58,10 +60,11 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def describe(path: Path, out_dir: Path, data: bytes, leaflet, fmt: str) -> Output:
+def describe(path: Path, out_dir: Path, data: bytes, leaflet, file) -> Output:
+    """The manifest entry of an output file (`file`: the layouts.OutputFile it is)."""
     return Output(leaflet.slug, leaflet.title, leaflet.code, leaflet.edition, leaflet.last_changed.isoformat(),
-                  leaflet.lang, fmt, path.relative_to(out_dir.resolve()).as_posix(), len(data),
-                  hashlib.sha256(data).hexdigest())
+                  leaflet.lang, path.suffix.lstrip("."), path.relative_to(out_dir.resolve()).as_posix(), len(data),
+                  hashlib.sha256(data).hexdigest(), file.layout, file.imposed)
 
 
 def update_manifest(out_dir: Path, outputs: list[Output]) -> Path:
@@ -90,7 +93,14 @@ def update_manifest(out_dir: Path, outputs: list[Output]) -> Path:
     return path
 
 
-OUTPUT_KEYS = ("format", "path", "bytes", "sha256")
+def _with_layout(entry: Output) -> Output:
+    """Entries written before layouts existed: every PDF was the standard handout."""
+    if entry.layout is None and entry.format == "pdf":
+        return replace(entry, layout="standard")
+    return entry
+
+
+OUTPUT_KEYS = ("format", "layout", "imposed", "path", "bytes", "sha256")
 
 
 def read_manifest(path: Path) -> list[Output]:
@@ -101,8 +111,9 @@ def read_manifest(path: Path) -> list[Output]:
         for leaflet in document.get("leaflets", []):
             for edition in leaflet["editions"]:
                 found.extend(Output(leaflet["slug"], edition["title"], edition.get("code"), edition["edition"],
-                                    edition["date"], edition["language"], **{k: entry[k] for k in OUTPUT_KEYS})
+                                    edition["date"], edition["language"],
+                                    **{k: entry[k] for k in OUTPUT_KEYS if k in entry})
                              for entry in edition["outputs"])
-        return [entry for entry in found if isinstance(entry.path, str)]
+        return [_with_layout(entry) for entry in found if isinstance(entry.path, str)]
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return []

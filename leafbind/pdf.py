@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlparse
 
 from .errors import Problem, ProblemReport
 from .project import MEDIA_TYPES, Project, builtin_dir
-from .render import RenderedLeaflet
+from .render import PrintDocument, RenderedLeaflet
 
 DEFAULT_VARIANT = "pdf/ua-1"
 
@@ -85,22 +85,23 @@ def warm_up(build_id: str) -> None:
     _Reused.font_config()
 
 
-def make_pdf(rendered: RenderedLeaflet, project: Project, variant: str = DEFAULT_VARIANT) -> bytes:
-    """Lay out and write the PDF in memory. Raises ProblemReport if WeasyPrint reports any problem.
+def make_pdf(rendered: RenderedLeaflet, printed: PrintDocument, project: Project, variant: str = DEFAULT_VARIANT) -> bytes:
+    """Lay out and write one layout's PDF in memory. Raises ProblemReport if WeasyPrint reports any problem.
 
     Nothing in the file comes from the clock or chance: dates come from the leaflet (`dcterms.created` and
-    `dcterms.modified` in the layout), and /ID and XMP's DocumentID from the leaflet, edition and variant.
+    `dcterms.modified` in the layout), and /ID and XMP's DocumentID from the leaflet, edition, layout and variant.
     """
     from weasyprint import HTML
 
     leaflet = rendered.leaflet
     fetcher = project_fetcher(project)
     base_url = project.root.as_uri() + "/"
-    identity = f"{rendered.url or rendered.organisation}/{leaflet.slug}/edition-{leaflet.edition}/{variant}"
+    identity = (f"{rendered.url or rendered.organisation}/{leaflet.slug}/edition-{leaflet.edition}/"
+                f"{printed.layout.name}/{variant}")
     display = project.display(leaflet.path)
     with _Reused.lock, _captured(display) as problems, _document_id(identity):
-        stylesheet = _Reused.stylesheet(rendered.print_css, base_url, fetcher, problems, display)
-        document = HTML(string=rendered.print_html, base_url=base_url, url_fetcher=fetcher)
+        stylesheet = _Reused.stylesheet(printed.css, base_url, fetcher, problems, display)
+        document = HTML(string=printed.html, base_url=base_url, url_fetcher=fetcher)
         data = document.write_pdf(stylesheets=[stylesheet], font_config=_Reused.font_config(), pdf_variant=variant,
                                   pdf_identifier=hashlib.md5(identity.encode()).hexdigest().encode(),
                                   uncompressed_pdf=False, cache=_Reused.images)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
+from .colours import Palette, check_palette, make_palette, parse_colour
 from .errors import Problem, ProblemReport
+from .layouts import BUILTIN, EPUB, Layout
 from .load import read_text
-from .model import Asset, ProjectConfig
+from .model import SLUG_PATTERN, Asset, ContactEntry, LayoutEntry, ProjectConfig
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG_NAME = "leafbind.toml"
@@ -61,6 +63,26 @@ class Project:
     @property
     def page_size(self) -> str:
         return self.config.page_size
+
+    @property
+    def palette(self) -> Palette:
+        """The colours of the layouts, from `accent` (checked for contrast when the settings were read)."""
+        return make_palette(self.config.accent)
+
+    @property
+    def layouts(self) -> dict[str, Layout]:
+        """Every layout this project can build: the built-in ones, then its own from `[layout.NAME]`."""
+        found = dict(BUILTIN)
+        for name, entry in self.config.layout.items():
+            base = BUILTIN[entry.based_on]
+            found[name] = replace(base, name=name, description=entry.description, stylesheet=entry.stylesheet,
+                                  origin=f"{CONFIG_NAME} line {config_line(self.config_source, f'layout.{name}')}",
+                                  based_on=base.name)
+        return found
+
+    def overrides(self, layout: Layout) -> bool:
+        """True when the project's own layouts/ folder holds the stylesheet of a built-in layout."""
+        return layout.origin == "built-in" and (self.root / "layouts" / layout.stylesheet).is_file()
 
     def display(self, path: Path) -> str:
         """A path as the editor knows it: relative to the project when inside it."""
@@ -125,7 +147,7 @@ def open_project(root: Path, page_size: str | None = None) -> Project:
             found = re.search(r"^(.*?)(?: \(at line (\d+), column \d+\))?$", str(error))
             line = int(found[2]) if found[2] else None
             raise ProblemReport([Problem(CONFIG_NAME, line, None, f"is not valid TOML: {found[1]}")]) from None
-        config = _validate_config(raw, text)
+        config = _validate_config(raw, text, root)
     else:
         config = ProjectConfig()
     if page_size:
@@ -133,31 +155,113 @@ def open_project(root: Path, page_size: str | None = None) -> Project:
     return Project(root, config, text)
 
 
-def _validate_config(raw: dict, text: str) -> ProjectConfig:
+def _validate_config(raw: dict, text: str, root: Path) -> ProjectConfig:
     problems: list[Problem] = []
     try:
         config = ProjectConfig.model_validate(raw)
     except ValidationError as error:
         for item in error.errors():
-            key = str(item["loc"][0]) if item["loc"] else None
+            key = ".".join(str(part) for part in item["loc"] if not isinstance(part, int)) or None
             message = item["msg"]
             if item["type"] == "extra_forbidden":
-                close = difflib.get_close_matches(key, ProjectConfig.model_fields, n=1)
-                message = "is not a known setting" + (f' (did you mean "{close[0]}"?)' if close else "")
+                message = "is not a known setting" + _did_you_mean(key)
             problems.append(Problem(CONFIG_NAME, config_line(text, key), key, message))
         raise ProblemReport(problems) from None
     if config.page_size not in PAGE_SIZES:
         problems.append(Problem(CONFIG_NAME, config_line(text, "page_size"), "page_size",
                                 f'"{config.page_size}" is not a page size (use a4 or letter)'))
+    problems += _colour_problems(config, text) + _layout_problems(config, text, root) + _contact_problems(config, text)
     if problems:
         raise ProblemReport(problems)
     return config
 
 
+def _did_you_mean(key: str) -> str:
+    *table, name = key.split(".")
+    known = {"": ProjectConfig.model_fields, "contact": ContactEntry.model_fields}.get(".".join(table))
+    if known is None and table and table[0] == "layout":
+        known = LayoutEntry.model_fields
+    close = difflib.get_close_matches(name, known or (), n=1)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _colour_problems(config: ProjectConfig, text: str) -> list[Problem]:
+    """The accent must keep every text readable, in colour and printed in greyscale (WCAG AA)."""
+    line = config_line(text, "accent")
+    try:
+        parse_colour(config.accent)
+    except ValueError as error:
+        return [Problem(CONFIG_NAME, line, "accent", str(error))]
+    failed = check_palette(make_palette(config.accent))
+    if not failed:
+        return []
+    more = f" ({len(failed) - 1} more contrast check{'s' if len(failed) > 2 else ''} fail too.)" if len(failed) > 1 else ""
+    return [Problem(CONFIG_NAME, line, "accent", failed[0].message + more)]
+
+
+def _layout_problems(config: ProjectConfig, text: str, root: Path) -> list[Problem]:
+    problems = []
+    for name, entry in config.layout.items():
+        key = f"layout.{name}"
+        if name in (*BUILTIN, EPUB) or not SLUG_PATTERN.match(name):
+            reason = "is not a layout name (lower-case words and -)" if not SLUG_PATTERN.match(name) else \
+                "is a built-in name"
+            problems.append(Problem(CONFIG_NAME, config_line(text, key), key,
+                                    f'"{name}" {reason}: choose another name for your own layout'))
+        if entry.based_on not in BUILTIN:
+            problems.append(Problem(CONFIG_NAME, config_line(text, f"{key}.based_on"), f"{key}.based_on",
+                                    f'"{entry.based_on}" is not a built-in layout (use {_names(BUILTIN)})'))
+        if message := _stylesheet_problem(entry.stylesheet, root):
+            problems.append(Problem(CONFIG_NAME, config_line(text, f"{key}.stylesheet"), f"{key}.stylesheet",
+                                    message))
+    known = {*BUILTIN, *config.layout}
+    for name in config.layouts:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f'did you mean "{close[0]}"?' if close else f"use {_names(known)}"
+            problems.append(Problem(CONFIG_NAME, config_line(text, "layouts"), "layouts",
+                                    f'"{name}" is not a layout ({hint})'))
+    return problems
+
+
+def _stylesheet_problem(written: str, root: Path) -> str | None:
+    folder = (root / "layouts").resolve()
+    path = (folder / written).resolve()
+    if PurePosixPath(written).suffix != ".css":
+        return f'"{written}" is not a stylesheet (name a .css file in layouts/)'
+    if not path.is_relative_to(folder):
+        return f'"{written}" must be a file inside the project\'s layouts/ folder'
+    if not path.is_file():
+        return f'"{written}" was not found in layouts/'
+    return None
+
+
+def _contact_problems(config: ProjectConfig, text: str) -> list[Problem]:
+    contact = config.contact
+    if contact is None or contact.phone or contact.email:
+        return []
+    return [Problem(CONFIG_NAME, config_line(text, "contact"), "contact",
+                    "gives neither a phone number nor an email address (add phone = \"…\" or email = \"…\")")]
+
+
+def _names(names) -> str:
+    return ", ".join(sorted(names))
+
+
 def config_line(text: str, key: str | None) -> int | None:
+    """The line of a setting: `key = …` at the top, `[table]` itself, or `name = …` inside `[table]`."""
     if key is None:
         return None
+    *table, name = key.split(".")
+    wanted, current, table_line = ".".join(table), "", None
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"^\s*(?:{re.escape(key)}\s*=|\[\s*{re.escape(key)}\s*\])", line):
+        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = re.sub(r"[\s\"']", "", header[1])
+            if current == key:
+                return number
+            if current == wanted:
+                table_line = number
+        elif current == wanted and re.match(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=", line):
             return number
-    return None
+    return table_line

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError)
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 
 from .citations import Citation, cite_leaflet, reference_list
+from .colours import Palette
 from .errors import LeafbindError
-from .model import Asset, Leaflet
-from .project import PAGE_SIZES, Project
+from .layouts import Layout
+from .model import Asset, ContactEntry, Leaflet
+from .project import Project
+from .qr import QrCode, qr_code
 
 # (file name, template, title shown in the contents, EPUB structural semantics)
 EPUB_PAGES = (
@@ -38,14 +49,22 @@ class EpubPage:
 
 
 @dataclass(frozen=True)
+class PrintDocument:
+    """The leaflet laid out for one print layout: the HTML and stylesheet WeasyPrint turns into its PDF."""
+
+    layout: Layout
+    html: str
+    css: str
+
+
+@dataclass(frozen=True)
 class RenderedLeaflet:
     """A leaflet laid out for every target; the writers only package these strings and files."""
 
     leaflet: Leaflet
     organisation: str
     url: str | None
-    print_html: str
-    print_css: str
+    prints: tuple[PrintDocument, ...]  # one per layout asked for
     epub_pages: tuple[EpubPage, ...]
     epub_css: str
     assets: tuple[Asset, ...]  # every file the EPUB embeds: images, photos, logo, fonts
@@ -61,14 +80,18 @@ class LayoutContext:
     url: str | None
     citations: tuple[Citation, ...]
     references: tuple
-    page_size: str
-    target: str
+    palette: Palette
+    contact: ContactEntry | None
+    qr: QrCode | None  # printed layouts only, when leafbind.toml gives a website
+    target: str  # print or epub
+    layout: Layout | None = None  # the print layout; None for the EPUB
+    page_size: str = ""  # the CSS `@page { size }` of the print layout
 
 
-def render(leaflet: Leaflet, project: Project, logo: Asset | None) -> RenderedLeaflet:
-    """Render the leaflet's print document and EPUB pages. Raises LeafbindError for a broken layout."""
+def render(leaflet: Leaflet, project: Project, logo: Asset | None, layouts: tuple[str, ...] = ()) -> RenderedLeaflet:
+    """Render the leaflet for each print layout named, and its EPUB pages. Raises LeafbindError for a broken layout."""
     try:
-        return _render(leaflet, project, logo)
+        return _render(leaflet, project, logo, layouts)
     except TemplateSyntaxError as error:
         raise LeafbindError(f"layout {_where(project, error.filename, error.lineno)}: {error.message}") from None
     except TemplateError as error:
@@ -86,16 +109,15 @@ def _where(project: Project, filename: str | None, line: int | None) -> str:
     return f"{shown}:{line}" if line else shown
 
 
-def _render(leaflet: Leaflet, project: Project, logo: Asset | None) -> RenderedLeaflet:
+def _render(leaflet: Leaflet, project: Project, logo: Asset | None, layouts: tuple[str, ...]) -> RenderedLeaflet:
     env = environment(project.layout_dirs)
     styles = list(project.config.citation_styles)
     url = project.leaflet_url(leaflet.slug)
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
                 citations=cite_leaflet(leaflet, styles, project.config.organisation, url),
                 references=reference_list(leaflet.sources, styles[0] if styles else "apa"),
-                page_size=PAGE_SIZES[project.page_size])
-    print_context = LayoutContext(**base, target="print")
-    epub_context = LayoutContext(**base, target="epub")
+                palette=project.palette, contact=project.config.contact)
+    epub_context = LayoutContext(**base, qr=None, target="epub")
     epub_css = _template(env, "epub.css").render(context=epub_context)
     pages = tuple(
         EpubPage(name, title or leaflet.title, semantics, _template(env, template).render(context=epub_context))
@@ -105,12 +127,17 @@ def _render(leaflet: Leaflet, project: Project, logo: Asset | None) -> RenderedL
     assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
     for href in CSS_URL.findall(epub_css):
         assets.setdefault(href, _css_asset(project, href))
-    return RenderedLeaflet(
-        leaflet, project.config.organisation, url,
-        print_html=_template(env, "print.html.jinja").render(context=print_context),
-        print_css=_template(env, "print.css").render(context=print_context),
-        epub_pages=pages, epub_css=epub_css, assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
-    )
+    qr = qr_code(url) if url else None
+    prints = tuple(_print(env, project.layouts[name], LayoutContext(**base, qr=qr, target="print"), project.page_size)
+                   for name in layouts)
+    return RenderedLeaflet(leaflet, project.config.organisation, url, prints, epub_pages=pages, epub_css=epub_css,
+                           assets=tuple(sorted(assets.values(), key=lambda a: a.href)))
+
+
+def _print(env: Environment, layout: Layout, context: LayoutContext, paper: str) -> PrintDocument:
+    context = replace(context, layout=layout, page_size=layout.page_size(paper))
+    return PrintDocument(layout, _template(env, "print.html.jinja").render(context=context),
+                         _template(env, layout.stylesheet).render(context=context))
 
 
 def _css_asset(project: Project, href: str) -> Asset:

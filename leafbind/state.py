@@ -21,7 +21,7 @@ from .output import write_atomically
 from .project import Project
 
 STATE_FILE = ".leafbind-state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: outputs are recorded per file of each layout
 
 
 def digest(*parts: str) -> str:

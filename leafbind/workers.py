@@ -16,52 +16,56 @@ from dataclasses import dataclass, field
 
 from .epub import make_epub
 from .errors import LeafbindError, Problem, ProblemReport
+from .impose import impose_booklet
+from .layouts import EPUB, EPUB_FILE
 from .model import Asset, Leaflet
 from .pdf import make_pdf, warm_up
 from .project import Project
-from .render import render
+from .render import PrintDocument, RenderedLeaflet, render
 
 EXECUTORS = ("local", "dask")
 
 
 @dataclass(frozen=True)
 class Job:
-    """One leaflet to make, in the given formats."""
+    """One leaflet to make as the given products: print layouts by name, and "epub" for the e-book."""
 
     leaflet: Leaflet
     project: Project
     logo: Asset | None
-    formats: tuple[str, ...]
-    variant: str
+    products: tuple[str, ...]
+    variant: str  # the PDF variant of layouts that don't set their own
     build_id: str  # the same for every job of one build: a worker resets its caches when it changes
 
 
 @dataclass(frozen=True)
 class JobResult:
     slug: str
-    files: dict[str, bytes] = field(default_factory=dict)  # format → bytes, only when every format succeeded
+    files: dict[str, bytes] = field(default_factory=dict)  # file tail (".pdf", "-booklet.pdf", ".epub") → bytes,
+    # only when every product succeeded
     embedded: tuple[str, ...] = ()  # absolute paths of the files the outputs embed
     problems: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
 def make_outputs(job: Job) -> JobResult:
-    """Render the leaflet and make each format in memory. Never raises: a failure is a result with problems."""
+    """Render the leaflet and make each product in memory. Never raises: a failure is a result with problems."""
     leaflet, timings = job.leaflet, {}
     display = job.project.display(leaflet.path)
+    layouts = tuple(product for product in job.products if product != EPUB)
     try:
-        if "pdf" in job.formats:
+        if layouts:
             with _timed(timings, "setup"):  # once per build and process: import WeasyPrint, load the fonts
                 warm_up(job.build_id)
         with _timed(timings, "render"):
-            rendered = render(leaflet, job.project, job.logo)
+            rendered = render(leaflet, job.project, job.logo, layouts)
         files = {}
-        if "pdf" in job.formats:
+        for printed in rendered.prints:
             with _timed(timings, "pdf"):
-                files["pdf"] = make_pdf(rendered, job.project, job.variant)
-        if "epub" in job.formats:
+                files.update(_print(rendered, printed, job))
+        if EPUB in job.products:
             with _timed(timings, "epub"):
-                files["epub"] = make_epub(rendered)
+                files[EPUB_FILE.tail] = make_epub(rendered)
     except ProblemReport as report:
         return JobResult(leaflet.slug, problems=report.problems, timings=timings)
     except LeafbindError as error:
@@ -71,6 +75,20 @@ def make_outputs(job: Job) -> JobResult:
         return JobResult(leaflet.slug, problems=(Problem(display, None, None, message),), timings=timings)
     embedded = tuple(sorted({str(asset.path) for asset in rendered.assets}))  # the logo is one of them
     return JobResult(leaflet.slug, files, embedded, timings=timings)
+
+
+def _print(rendered: RenderedLeaflet, printed: PrintDocument, job: Job) -> dict[str, bytes]:
+    """One layout's files: its PDF, and for a booklet the same pages imposed on sheets."""
+    layout = printed.layout
+    pages = make_pdf(rendered, printed, job.project, layout.pdf_variant(job.variant))
+    if not layout.impose:
+        return {layout.files[0].tail: pages}
+    sheets, kept = layout.files
+    leaflet = rendered.leaflet
+    authors = ", ".join(author.name for author in leaflet.authors)
+    imposed = impose_booklet(pages, sheet_width=layout.sheet_width(job.project.page_size), title=leaflet.title,
+                             author=authors)
+    return {sheets.tail: imposed, kept.tail: pages}
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -18,15 +19,22 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE_SLUGS = ("calcium-deposits", "high-blood-pressure")
 
 
-def make_project(root: Path) -> Path:
+def make_project(root: Path, layouts: tuple[str, ...] | None = ("standard",)) -> Path:
     """A copy of the repository's sample project: leaflets, their images and logo, and leafbind.toml.
 
-    Layouts and fonts are not copied: they come from leafbind's built-in folders, as for a clinic.
+    Layouts and fonts are not copied: they come from leafbind's built-in folders, as for a clinic. Builds make
+    only the standard print layout unless `layouts` says otherwise (None: the sample's own list, every layout),
+    so tests about something else don't pay for four PDFs per leaflet.
     """
     shutil.copytree(REPO / "leaflets", root / "leaflets")
     shutil.copytree(REPO / "assets" / "images", root / "assets" / "images")
     shutil.copytree(REPO / "assets" / "logos", root / "assets" / "logos")
-    shutil.copy(REPO / "leafbind.toml", root / "leafbind.toml")
+    settings = (REPO / "leafbind.toml").read_text(encoding="utf-8")
+    if layouts is not None:
+        chosen = ", ".join(f'"{name}"' for name in layouts)
+        settings, count = re.subn(r"(?m)^layouts = .*$", f"layouts = [{chosen}]", settings)
+        assert count == 1, "the sample leafbind.toml should list its layouts on one line"
+    (root / "leafbind.toml").write_text(settings, encoding="utf-8")
     return root
 
 
@@ -87,8 +95,8 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The sample project built once (both formats, A4) for the tests that only read the outputs."""
-    root = make_project(tmp_path_factory.mktemp("built") / "project")
+    """The sample project built once (every layout and the EPUB, A4) for the tests that only read the outputs."""
+    root = make_project(tmp_path_factory.mktemp("built") / "project", layouts=None)
     result = build(root)
     assert result.problems == ()
     return root / "dist"

@@ -42,15 +42,20 @@ def edit(path: Path, old: str, new: str) -> None:
 # --- Reproducible outputs --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/x-4"])
-def test_the_same_sources_give_the_same_bytes_on_another_day(project: Path, variant: str) -> None:
+@pytest.mark.parametrize("variant, layouts, files", [
+    ("pdf/ua-1", ("standard",), 4),
+    ("pdf/x-4", ("standard",), 4),
+    ("pdf/ua-1", ("booklet", "large-print", "press"), 10),  # imposed sheets too; press is PDF/X-4 with bleed
+])
+def test_the_same_sources_give_the_same_bytes_on_another_day(project: Path, variant: str, layouts: tuple,
+                                                              files: int) -> None:
     with time_machine.travel(datetime(2030, 1, 2, 9, 30, tzinfo=UTC), tick=False):
-        first = build(project, project / "first", variant=variant)
+        first = build(project, project / "first", variant=variant, layouts=layouts)
     with time_machine.travel(datetime(2031, 7, 15, 23, 59, tzinfo=UTC), tick=False):
-        second = build(project, project / "second", variant=variant)
+        second = build(project, project / "second", variant=variant, layouts=layouts)
 
     assert first.problems == second.problems == ()
-    assert len(outputs(project / "first")) == 4
+    assert len(outputs(project / "first")) == files
     assert outputs(project / "first") == outputs(project / "second")
     for data in outputs(project / "second").values():
         assert b"2031" not in data and b"2030" not in data  # no trace of either clock
@@ -186,7 +191,7 @@ def test_json_summary_has_the_documented_keys(project: Path) -> None:
     summary = json.loads(result.stdout)
     assert set(summary) == {"built", "skipped", "failed", "problems", "outputs", "timings", "jobs", "executor"}
     assert set(summary["timings"]) == {"validate", "setup", "render", "pdf", "epub", "write", "total"}
-    assert set(summary["outputs"][0]) == {"slug", "edition", "format", "path", "bytes", "sha256"}
+    assert set(summary["outputs"][0]) == {"slug", "edition", "format", "layout", "imposed", "path", "bytes", "sha256"}
     again = json.loads(run("build", "--json", "--project", str(project)).stdout)
     assert (again["built"], again["skipped"], again["outputs"]) == ([], list(SAMPLE_SLUGS), [])
 
