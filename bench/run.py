@@ -305,17 +305,18 @@ def floor_worker(project_dir: Path, variant: str | None, html_dir: Path | None) 
     sizes = 0
     for leaflet in checked.leaflets:
         started = time.perf_counter()
-        rendered = render(leaflet, project, checked.logo)
+        rendered = render(leaflet, project, checked.logo, ("standard",))
+        printed = rendered.prints[0]
         render_s += time.perf_counter() - started
         started = time.perf_counter()
-        stylesheet = CSS(string=rendered.print_css, base_url=base_url, font_config=fonts)
-        data = HTML(string=rendered.print_html, base_url=base_url).write_pdf(
+        stylesheet = CSS(string=printed.css, base_url=base_url, font_config=fonts)
+        data = HTML(string=printed.html, base_url=base_url).write_pdf(
             stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant)
         pdf_s += time.perf_counter() - started
         sizes += len(data)
         if html_dir is not None:  # for the naive script: the same HTML and CSS, as files
-            (html_dir / f"naive-{leaflet.slug}.html").write_text(rendered.print_html, encoding="utf-8")
-            (html_dir / f"naive-{leaflet.slug}.css").write_text(rendered.print_css, encoding="utf-8")
+            (html_dir / f"naive-{leaflet.slug}.html").write_text(printed.html, encoding="utf-8")
+            (html_dir / f"naive-{leaflet.slug}.css").write_text(printed.css, encoding="utf-8")
     print(json.dumps({"leaflets": len(checked.leaflets), "variant": variant, "render_s": round(render_s, 3),
                       "pdf_s": round(pdf_s, 3), "import_s": round(import_s, 3), "fonts_s": round(fonts_s, 3),
                       "pdf_bytes": sizes, "warnings": warnings[:20],

@@ -6,6 +6,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
@@ -69,7 +70,7 @@ class Project:
         """The colours of the layouts, from `accent` (checked for contrast when the settings were read)."""
         return make_palette(self.config.accent)
 
-    @property
+    @cached_property  # read for every output file of a build; the settings never change within one
     def layouts(self) -> dict[str, Layout]:
         """Every layout this project can build: the built-in ones, then its own from `[layout.NAME]`."""
         found = dict(BUILTIN)
