@@ -83,7 +83,9 @@ class Project:
 
     def overrides(self, layout: Layout) -> bool:
         """True when the project's own layouts/ folder holds the stylesheet of a built-in layout."""
-        return layout.origin == "built-in" and (self.root / "layouts" / layout.stylesheet).is_file()
+        own = (self.root / "layouts" / layout.stylesheet).resolve()
+        builtin = (builtin_dir("layouts") / layout.stylesheet).resolve()
+        return layout.origin == "built-in" and own.is_file() and own != builtin
 
     def display(self, path: Path) -> str:
         """A path as the editor knows it: relative to the project when inside it."""

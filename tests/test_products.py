@@ -262,6 +262,7 @@ def test_a_projects_own_layout_builds_and_is_listed(project: Path) -> None:
     (project / "layouts").mkdir()
     (project / "layouts" / "waiting-room.css").write_text(
         '{% include "booklet.css" %}\n.title-block .summary { font-size: 16pt; }\n')
+    (project / "layouts" / "press.css").write_text('{% include "base/press.css" %}\nh2 { font-size: 18pt; }\n')
     with (project / "leafbind.toml").open("a") as settings:
         settings.write('\n[layout.waiting-room]\nstylesheet = "waiting-room.css"\nbased_on = "booklet"\n'
                        'description = "A5 booklets for the rack in the waiting room."\n')
@@ -270,8 +271,10 @@ def test_a_projects_own_layout_builds_and_is_listed(project: Path) -> None:
     row = next(line for line in listed.output.splitlines() if line.startswith("waiting-room"))
     assert "based on booklet" in row and "A4 sheets, two A5 pages a side" in row
     assert "<slug>-ed<N>-waiting-room.pdf" in row
-    for name in ("standard", "booklet", "large-print", "press"):
-        assert any(line.startswith(name) for line in listed.output.splitlines())
+    rows = {line.split()[0]: line for line in listed.output.splitlines()[1:6]}
+    assert set(rows) == {"standard", "booklet", "large-print", "press", "waiting-room"}
+    assert "built-in, styled by layouts/press.css" in rows["press"]
+    assert "styled by" not in rows["booklet"]
     result = build(project, slugs=("calcium-deposits",), formats=("pdf",), layouts=("waiting-room",))
     assert result.problems == ()
     assert {(o.layout, o.imposed, Path(o.path).name) for o in result.outputs} == {
