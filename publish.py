@@ -19,6 +19,7 @@ from leafbind import clock
 from leafbind.catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_for_review, find_leaflets
 from leafbind.editions import new_edition
 from leafbind.errors import LeafbindError, ProblemReport
+from leafbind.output import OUTPUT_KEYS
 from leafbind.pdf import DEFAULT_VARIANT, pdf_variants
 from leafbind.project import PAGE_SIZES, open_project
 from leafbind.starter import new_leaflet
@@ -175,8 +176,7 @@ def summary_document(result, jobs: int, executor: str) -> dict:
         "skipped": list(result.skipped),
         "failed": [{"slug": f.slug, "problems": [str(p) for p in f.problems]} for f in result.failures],
         "problems": [str(problem) for problem in result.problems],
-        "outputs": [{key: getattr(o, key) for key in ("slug", "edition", "format", "layout", "imposed", "path",
-                                                      "bytes", "sha256")}
+        "outputs": [{key: getattr(o, key) for key in ("slug", "edition", *OUTPUT_KEYS)}
                     for o in result.outputs],
         "timings": {stage: round(seconds, 3) for stage, seconds in sorted(result.timings.items())},
         "jobs": jobs,

@@ -175,12 +175,7 @@ def check_palette(palette: Palette) -> list[ContrastProblem]:
     failures = [(check, grey, ratio) for grey in (False, True) for check in _CHECKS
                 if (ratio := _ratio(palette, check, grey)) < check.needed]
     suggestion = _suggestion(palette) if failures else None
-    problems: list[ContrastProblem] = []
-    for check, grey, ratio in failures:
-        problem = _problem(palette, check, grey, ratio, suggestion)
-        if problem.message not in {p.message for p in problems}:
-            problems.append(problem)
-    return problems
+    return [_problem(palette, check, grey, ratio, suggestion) for check, grey, ratio in failures]
 
 
 def passes(palette: Palette) -> bool:

@@ -9,16 +9,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    PrefixLoader,
-    StrictUndefined,
-    TemplateError,
-    TemplateNotFound,
-    TemplateSyntaxError,
-)
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError)
 
 from .citations import Citation, cite_leaflet, reference_list
 from .colours import Palette
