@@ -19,9 +19,11 @@ from leafbind import clock
 from leafbind.catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_for_review, find_leaflets
 from leafbind.editions import new_edition
 from leafbind.errors import LeafbindError, ProblemReport
-from leafbind.output import OUTPUT_KEYS
+from leafbind.lint import WARNING, lint_catalogue
+from leafbind.output import OUTPUT_KEYS, write_atomically
 from leafbind.pdf import DEFAULT_VARIANT, pdf_variants
 from leafbind.project import PAGE_SIZES, open_project
+from leafbind.report import quality_page
 from leafbind.starter import new_leaflet
 from leafbind.workers import EXECUTORS
 
@@ -33,6 +35,8 @@ PAGE_SIZE_HELP = "Paper size of the PDF (default: page_size in leafbind.toml, el
 OUT_HELP = "Folder for the outputs (default: dist/ in the project)."
 JOBS_HELP = "How many leaflets to make at once, each in its own process (default: the number of CPUs)."
 EXECUTOR_HELP = "Where leaflets are made: local processes, or an existing Dask cluster (needs leafbind[dask])."
+STRICT_HELP = "Treat quality warnings as errors: exit status 1 if there are any."
+REPORT_HELP = "Also write quality.html in the output folder: every leaflet's scores and findings, for review."
 VARIANT_HELP = (f"PDF variant WeasyPrint writes (default: {DEFAULT_VARIANT}, tagged for accessibility; others include "
                 "pdf/ua-2, pdf/a-3u and pdf/x-4).")
 
@@ -88,10 +92,13 @@ def cli() -> None:
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="The Dask scheduler's address, for --executor dask.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only problems, and the exit status.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output, for scripts and CI.")
+@click.option("--no-lint", is_flag=True, help="Skip the quality checks (publish check) of the leaflets being made.")
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
+@click.option("--report", is_flag=True, help=REPORT_HELP)
 @project_option
 @reporting
 def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, executor, scheduler, quiet, as_json,
-          project_dir) -> None:
+          no_lint, strict, report, project_dir) -> None:
     """Check, then build SLUGS (default: every leaflet) as PDF, in each chosen layout, and EPUB.
 
     Writes dist/<slug>/<slug>-ed<edition>.pdf (standard layout), -booklet.pdf and -booklet-pages.pdf,
@@ -99,6 +106,9 @@ def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, exe
     are unchanged since the last build are skipped (see dist/.leafbind-state.json; --force makes them again).
     A leaflet with problems writes nothing and its earlier outputs stay as they were; the other leaflets still
     build. Exit status 1 if any leaflet had problems.
+
+    Each leaflet made is quality-checked first, as publish check does (not with --no-lint): its warnings are
+    shown, and a leaflet with quality errors is not made. With --strict, warnings also give exit status 1.
     """
     if (executor == "dask") != (scheduler is not None):
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
@@ -107,16 +117,21 @@ def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, exe
     formats = FORMATS if fmt == "all" else (fmt,)
     jobs = jobs or cpus()
     result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant, layouts=layouts, force=force,
-                             jobs=jobs, executor=executor, scheduler=scheduler,
+                             jobs=jobs, executor=executor, scheduler=scheduler, lint=not no_lint,
                              progress=None if quiet else ProgressDisplay())
+    warnings = [finding for finding in result.findings if finding.severity == WARNING]
     if as_json:
         click.echo(json.dumps(summary_document(result, jobs, executor), indent=2))
     else:
+        for finding in warnings:
+            click.echo(str(finding), err=True)
         if result.problems:
             _show_problems(result.problems)
         if not quiet:
             _show_summary(result, out_dir)
-    if result.problems:
+    if report:
+        _write_report(lint_catalogue(project, tuple(slugs), clock.today()), project, out_dir, quiet or as_json)
+    if result.problems or (strict and warnings):
         sys.exit(1)
 
 
@@ -176,6 +191,7 @@ def summary_document(result, jobs: int, executor: str) -> dict:
         "skipped": list(result.skipped),
         "failed": [{"slug": f.slug, "problems": [str(p) for p in f.problems]} for f in result.failures],
         "problems": [str(problem) for problem in result.problems],
+        "warnings": [str(finding) for finding in result.findings if finding.severity == WARNING],
         "outputs": [{key: getattr(o, key) for key in ("slug", "edition", *OUTPUT_KEYS)}
                     for o in result.outputs],
         "timings": {stage: round(seconds, 3) for stage, seconds in sorted(result.timings.items())},
@@ -186,15 +202,72 @@ def summary_document(result, jobs: int, executor: str) -> dict:
 
 @cli.command()
 @click.argument("slugs", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How to report: findings and a table, or JSON for CI (its schema: leafbind/quality.schema.json).")
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
+@click.option("--report", is_flag=True, help=REPORT_HELP)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for --report's quality.html (default: dist/ in the project).")
 @project_option
 @reporting
-def check(slugs, project_dir) -> None:
-    """Check SLUGS (default: every leaflet) without writing anything. Exit status 1 on any problem."""
+def check(slugs, fmt, strict, report, out_dir, project_dir) -> None:
+    """Check SLUGS (default: every leaflet): the sources, then the quality checks. Writes nothing unless --report.
+
+    The quality checks score readability (Flesch reading ease, Flesch–Kincaid grade, SMOG) and look for long
+    sentences and paragraphs, hard words, unexplained abbreviations, missing headings, alt text and link text,
+    sources and the review date; leafbind.toml's [check] sets the thresholds and turns rules off (README.md,
+    "Quality checks"). Each finding is shown as FILE:LINE: CODE: SEVERITY: MESSAGE, then a table per leaflet.
+    Exit status 1 on any problem or quality error, and on warnings too with --strict.
+    """
     project = open_project(project_dir)
-    checked = check_catalogue(project, tuple(slugs))
-    if checked.problems:
-        raise ProblemReport(checked.problems)
-    click.echo(f"{len(checked.leaflets)} leaflet{'s' if len(checked.leaflets) != 1 else ''} checked: no problems.")
+    quality = lint_catalogue(project, tuple(slugs), clock.today())
+    if fmt == "json":
+        click.echo(json.dumps(quality.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        _show_quality(quality)
+    if report:
+        _write_report(quality, project, out_dir or project.root / "dist", fmt == "json")
+    if quality.problems or quality.errors or (strict and quality.warnings):
+        sys.exit(1)
+
+
+def _show_quality(quality) -> None:
+    """Each finding, then one row per leaflet (grade, SMOG, ease, counts), then the verdict."""
+    for finding in quality.findings:
+        click.echo(str(finding))
+    if quality.problems:
+        _show_problems(quality.problems)
+    if quality.findings:
+        click.echo()
+    rows = [("LEAFLET", "GRADE", "SMOG", "EASE", "WORDS", "ERRORS", "WARNINGS")]
+    for leaflet in quality.leaflets:
+        scores = leaflet.scores
+        rows.append((leaflet.slug, _score(scores.grade), _score(scores.smog), _score(scores.ease, 0), str(scores.words),
+                     str(len(leaflet.errors)), str(len(leaflet.warnings))))
+    rows += [(slug, "-", "-", "-", "-", "invalid", "-") for slug in quality.failed]
+    if len(rows) > 1:
+        _show_table(rows)
+    count = len(quality.leaflets) + len(quality.failed)
+    checked = f"{count} leaflet{'s' if count != 1 else ''} checked"
+    counts = [_count(quality.errors, "error"), _count(quality.warnings, "warning")]
+    if quality.problems:
+        counts.insert(0, f"{_count(len(quality.failed), 'leaflet')} with problems in the source")
+    click.echo(f"{checked}: {', '.join(counts)}." if quality.problems or quality.findings else f"{checked}: no problems.")
+
+
+def _score(value: float | None, places: int = 1) -> str:
+    return "-" if value is None else f"{value:.{places}f}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def _write_report(quality, project, out_dir: Path, quiet: bool) -> None:
+    path = out_dir / "quality.html"
+    write_atomically(path, quality_page(quality, project.config.organisation).encode("utf-8"))
+    if not quiet:
+        click.echo(f"Wrote the quality report {path}.")
 
 
 @cli.command(name="list")

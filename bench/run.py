@@ -442,7 +442,7 @@ def bench_size(n: int, args, publisher: Publisher, work: Path, pandoc: str | Non
 
     costs = {"method": "json timings of the --jobs 1 build (work inside the build, summed over leaflets)"}
     if report1 and report1.get("timings"):
-        for key in ("validate", "render", "pdf", "epub", "write"):
+        for key in ("validate", "lint", "render", "pdf", "epub", "write"):
             costs[f"{key}_s"] = per_leaflet(report1, key, n)
         pdf_stage = (report1.get("timings") or {}).get("pdf")
     else:

@@ -1,6 +1,6 @@
 """leafbind: publish patient-information leaflets as print-ready PDF handouts and accessible EPUB 3 e-books."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 from .build import BuildResult, build_catalogue  # noqa: E402 (the build state records __version__)
 from .catalogue import check_catalogue, find_leaflets  # noqa: E402

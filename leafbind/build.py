@@ -2,8 +2,9 @@
 
 1. Plan: each chosen leaflet whose recorded inputs (see `state`) are unchanged and whose outputs are on disk is
    skipped without being parsed; `force` plans everything.
-2. Check the others one at a time (`catalogue.iter_checked`), as the workers ask for work: a leaflet with
-   problems is not made, and only the leaflets in flight are held in memory.
+2. Check the others one at a time (`catalogue.iter_checked`), as the workers ask for work, then run the
+   quality checks (`lint`) on each: a leaflet with problems or quality errors is not made, and only the
+   leaflets in flight are held in memory.
 3. Make: `workers.run_jobs` renders and makes each leaflet's products (print layouts, e-book) in memory, here or elsewhere.
 4. Write each leaflet's files atomically as its result arrives, then the manifest and the build state once.
 
@@ -15,13 +16,14 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__
+from . import __version__, clock
 from .catalogue import check_project, files_by_slug, iter_checked, select
 from .errors import LeafbindError, Problem
 from .layouts import EPUB, EPUB_FILE, OutputFile
+from .lint import Finding, make_linter
 from .model import Leaflet
 from .output import Output, describe, output_path, update_manifest, write_atomically
 from .pdf import DEFAULT_VARIANT
@@ -52,7 +54,8 @@ class Failure:
 @dataclass(frozen=True)
 class BuildResult:
     outputs: tuple[Output, ...] = ()  # the files written by this build
-    problems: tuple[Problem, ...] = ()  # every problem found, in file order
+    problems: tuple[Problem, ...] = ()  # every problem found, in file order (quality errors among them)
+    findings: tuple[Finding, ...] = ()  # the quality checks' findings on the leaflets checked, in file order
     built: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # unchanged since the last build: nothing to do
     failed: tuple[str, ...] = ()
@@ -100,19 +103,21 @@ class _Run:
 
 def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
                     variant: str = DEFAULT_VARIANT, *, layouts: tuple[str, ...] = (), force: bool = False,
-                    jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+                    jobs: int = 1, executor: str = "local", scheduler: str | None = None, lint: bool = True,
                     progress: Callable[[Progress], None] | None = None) -> BuildResult:
     """Build the chosen leaflets (default: all) into `out_dir`, as PDFs in the chosen layouts (default: those of
-    leafbind.toml) and as EPUB. Raises ProblemReport only for broken settings; UnknownLayout for a bad name."""
+    leafbind.toml) and as EPUB. With `lint`, the leaflets made are quality-checked first, and one with quality
+    errors is not made. Raises ProblemReport only for broken settings; UnknownLayout for a bad name."""
     started = time.perf_counter()
     logo = check_project(project)
+    linter = make_linter(project, clock.today()) if lint else None
     paths = select(project, slugs)
     run = _Run(project, out_dir, _products(project, formats, layouts), variant, load_authors(project),
                Fingerprints(project, __version__), BuildState.load(out_dir))
     todo, skipped, other_codes = _plan(run, paths, force)
     run.time("validate", time.perf_counter() - started)
     to_make = [path for path in paths if path.stem in todo]
-    outputs, built, failures, in_flight = [], [], {}, {}
+    outputs, built, failures, in_flight, findings = [], [], {}, {}, {}
     step = _Steps(len(to_make), progress)
     build_id = uuid.uuid4().hex  # tells long-lived workers that files may have changed since their last build
 
@@ -125,7 +130,13 @@ def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = ()
             run.time("validate", time.perf_counter() - began)
             if slug is None:
                 return
-            if leaflet is None:
+            if leaflet is not None and linter is not None:
+                began = time.perf_counter()
+                quality = linter.lint(leaflet, project.display(leaflet.path))
+                run.time("lint", time.perf_counter() - began)
+                findings[slug] = quality.findings
+                problems = [finding.as_problem() for finding in quality.errors]
+            if leaflet is None or problems:
                 failures.setdefault(slug, []).extend(problems)
                 run.state.forget(slug)
                 step(slug, "failed")
@@ -149,7 +160,10 @@ def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = ()
     manifest = update_manifest(out_dir, outputs) if outputs else None
     run.state.save()
     run.timings["total"] = time.perf_counter() - started
-    return _result(paths, run.book.problems, outputs, built, skipped, failures, manifest, run.timings)
+    result = _result(paths, run.book.problems, outputs, built, skipped, failures, manifest, run.timings)
+    order = {path.stem: number for number, path in enumerate(paths)}
+    return replace(result, findings=tuple(finding for slug in sorted(findings, key=order.get)
+                                          for finding in findings[slug]))
 
 
 class UnknownLayout(LeafbindError):

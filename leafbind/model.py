@@ -156,6 +156,35 @@ class ContactEntry(Schema):
     note: Paragraph | None = None  # e.g. "In an emergency, call 999."
 
 
+Threshold = Annotated[float, Field(ge=0, le=100)]
+Count = Annotated[int, Field(strict=True, ge=1)]
+
+
+class ReadabilityLimits(Schema):
+    """`[check.lang.TAG]`: readability thresholds for the leaflets in one language (unset keys: `[check]`'s)."""
+
+    grade_warning: Threshold | None = None
+    grade_error: Threshold | None = None
+    ease_warning: Threshold | None = None
+    ease_error: Threshold | None = None
+
+
+class CheckConfig(Schema):
+    """`[check]` in leafbind.toml: the quality checks of `publish check` and of every build."""
+
+    disable: list[Text] = []  # codes of rules this project does not use
+    words: Text = "plain-words.yaml"  # the project's own plain-words list, if the file exists
+    grade_warning: Threshold = 8  # Flesch–Kincaid grade and SMOG above this: a warning
+    grade_error: Threshold = 10  # … above this: an error
+    ease_warning: Threshold = 60  # Flesch reading ease below this (languages without a grade measure): a warning
+    ease_error: Threshold = 50  # … below this: an error
+    sentence_words: Count = 25
+    paragraph_sentences: Count = 5
+    heading_words: Count = 250
+    review_notice: Count = 90  # days before the review date when it becomes a warning
+    lang: dict[str, ReadabilityLimits] = {}
+
+
 class ProjectConfig(Schema):
     """`leafbind.toml`: every key optional."""
 
@@ -168,6 +197,7 @@ class ProjectConfig(Schema):
     layouts: Annotated[list[Text], Field(min_length=1)] = ["standard"]
     layout: dict[str, LayoutEntry] = {}
     contact: ContactEntry | None = None
+    check: CheckConfig = CheckConfig()
 
 
 # --- The validated leaflet, as every stage after validation sees it -----------------------------------
@@ -240,6 +270,8 @@ class Leaflet:
     sections: tuple[Section, ...]
     images: tuple[Asset, ...]
     origin: YamlDocument = field(compare=False, repr=False)  # front-matter lines, for later problems
+    body: str = field(default="", compare=False, repr=False)  # the Markdown body as written, for the quality checks
+    body_line: int = field(default=1, compare=False, repr=False)  # the file line of its first line
 
     @property
     def last_changed(self) -> date:

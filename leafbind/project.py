@@ -15,7 +15,7 @@ from .colours import Palette, check_palette, make_palette, parse_colour
 from .errors import Problem, ProblemReport
 from .layouts import BUILTIN, EPUB, Layout
 from .load import read_text
-from .model import SLUG_PATTERN, Asset, ContactEntry, LayoutEntry, ProjectConfig
+from .model import SLUG_PATTERN, Asset, CheckConfig, ContactEntry, LayoutEntry, ProjectConfig
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG_NAME = "leafbind.toml"
@@ -174,6 +174,9 @@ def _validate_config(raw: dict, text: str, root: Path) -> ProjectConfig:
         problems.append(Problem(CONFIG_NAME, config_line(text, "page_size"), "page_size",
                                 f'"{config.page_size}" is not a page size (use a4 or letter)'))
     problems += _colour_problems(config, text) + _layout_problems(config, text, root) + _contact_problems(config, text)
+    from .lint import config_problems  # noqa: PLC0415 (the quality checks read projects, so they import this module)
+
+    problems += config_problems(config.check, text)
     if problems:
         raise ProblemReport(problems)
     return config
@@ -181,7 +184,8 @@ def _validate_config(raw: dict, text: str, root: Path) -> ProjectConfig:
 
 def _did_you_mean(key: str) -> str:
     *table, name = key.split(".")
-    known = {"": ProjectConfig.model_fields, "contact": ContactEntry.model_fields}.get(".".join(table))
+    known = {"": ProjectConfig.model_fields, "contact": ContactEntry.model_fields,
+             "check": CheckConfig.model_fields}.get(".".join(table))
     if known is None and table and table[0] == "layout":
         known = LayoutEntry.model_fields
     close = difflib.get_close_matches(name, known or (), n=1)

@@ -48,7 +48,7 @@ def load_authors(project: Project) -> AuthorBook:
                           readable=False)
     authors, broken, problems = {}, set(), []
     for key, raw in document.data.items():
-        entry, found = _check(AuthorEntry, raw, document, (key,))
+        entry, found = check_schema(AuthorEntry, raw, document, (key,))
         photo = _photo(entry, project, document, key, found) if entry else None
         if found:
             broken.add(str(key))
@@ -76,7 +76,7 @@ def _photo(entry: AuthorEntry, project: Project, document: YamlDocument, key: st
 
 def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leaflet:
     """Check one leaflet completely and return it, or raise ProblemReport with all of its problems."""
-    front, problems = _check(FrontMatter, source.front.data, source.front, ())
+    front, problems = check_schema(FrontMatter, source.front.data, source.front, ())
     if not SLUG_PATTERN.match(source.slug):
         problems.append(Problem(source.display, None, None, f'the file name "{source.slug}" is not a valid slug: '
                                 "use lowercase letters, digits and hyphens only, e.g. knee-pain.md"))
@@ -96,6 +96,7 @@ def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leafl
         sources=tuple(Source(**entry.model_dump()) for entry in front.sources),
         history=tuple(Revision(**entry.model_dump()) for entry in front.history),
         introduction=body.introduction, sections=body.sections, images=body.images, origin=source.front,
+        body=source.body, body_line=source.body_line,
     )
 
 
@@ -165,7 +166,7 @@ def _check_authors(front: FrontMatter, source: LeafletSource, book: AuthorBook) 
     return problems
 
 
-def _check(schema: type[BaseModel], raw: object, document: YamlDocument, prefix: tuple) -> tuple:
+def check_schema(schema: type[BaseModel], raw: object, document: YamlDocument, prefix: tuple) -> tuple:
     """Validate `raw` against `schema`; return (model or None, problems) with lines from `document`."""
     if not isinstance(raw, dict):
         where = ".".join(map(str, prefix)) or None

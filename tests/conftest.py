@@ -17,6 +17,16 @@ from leafbind.state import STATE_FILE
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_SLUGS = ("calcium-deposits", "high-blood-pressure")
+TODAY_EPOCH = "1795651200"  # 2026-11-26 UTC: "today" for every test that doesn't set its own
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_today():
+    """Review dates are judged against today (publish check, list --due, and the checks of every build), so the
+    tests fix today's date: they give the same results next year. A test may still set its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        yield
 
 
 def make_project(root: Path, layouts: tuple[str, ...] | None = ("standard",)) -> Path:

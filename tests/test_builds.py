@@ -189,8 +189,9 @@ def test_json_summary_has_the_documented_keys(project: Path) -> None:
     result = run("build", "--json", "--project", str(project))
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert set(summary) == {"built", "skipped", "failed", "problems", "outputs", "timings", "jobs", "executor"}
-    assert set(summary["timings"]) == {"validate", "setup", "render", "pdf", "epub", "write", "total"}
+    assert set(summary) == {"built", "skipped", "failed", "problems", "warnings", "outputs", "timings", "jobs",
+                            "executor"}
+    assert set(summary["timings"]) == {"validate", "lint", "setup", "render", "pdf", "epub", "write", "total"}
     assert set(summary["outputs"][0]) == {"slug", "edition", "format", "layout", "imposed", "path", "bytes", "sha256"}
     again = json.loads(run("build", "--json", "--project", str(project)).stdout)
     assert (again["built"], again["skipped"], again["outputs"]) == ([], list(SAMPLE_SLUGS), [])

@@ -6,7 +6,6 @@ import hashlib
 import json
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 from conftest import REPO, assert_valid_epub
 from publish import cli
 
-from leafbind import check_catalogue, open_project
+from leafbind import check_catalogue, clock, open_project
 
 
 def run(*args: str):
@@ -85,7 +84,7 @@ def test_list_shows_slug_title_edition_dates_and_authors(project: Path) -> None:
     result = run("list", "--project", str(project))
     assert result.exit_code == 0, result.output
     row = next(line for line in result.output.splitlines() if line.startswith("calcium-deposits"))
-    for cell in ("Calcium deposits and calcification", "2", "2025-03-10", "2026-09-14", "2027-09-01", "editorial-team"):
+    for cell in ("Calcium deposits and calcification", "2", "2025-03-10", "2026-09-14", "2028-09-01", "editorial-team"):
         assert cell in row
 
 
@@ -93,7 +92,7 @@ def test_new_writes_a_valid_starter_leaflet(project: Path) -> None:
     result = run("new", "knee-pain", "--project", str(project))
     assert result.exit_code == 0, result.output
     leaflets = check_catalogue(open_project(project), ("knee-pain",)).leaflets
-    assert leaflets[0].title == "Knee pain" and leaflets[0].published == date.today()
+    assert leaflets[0].title == "Knee pain" and leaflets[0].published == clock.today()
     again = run("new", "knee-pain", "--project", str(project))
     assert again.exit_code == 1 and "already exists" in again.output
 
@@ -129,16 +128,18 @@ def test_script_and_console_command_both_work(project: Path) -> None:
 
 
 def test_list_due_shows_overdue_then_soonest_then_undated(project: Path, monkeypatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1819584000")  # 2027-08-30 UTC: calcium-deposits is due 2027-09-01
-    calcium = run("list", "--due", "--within", "2", "--project", str(project))
-    assert calcium.exit_code == 0, calcium.output
-    assert [line.split()[0] for line in calcium.output.splitlines()] == ["SLUG", "calcium-deposits"]
-    assert calcium.output.splitlines()[1].endswith("2027-09-01  due in 2 days")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1851206400")  # 2028-08-30 UTC: calcium-deposits is due 2028-09-01
+    rows = run("list", "--due", "--within", "2", "--project", str(project)).output.splitlines()
+    assert [line.split()[0] for line in rows] == ["SLUG", "high-blood-pressure", "calcium-deposits"]
+    assert rows[1].endswith("2028-06-01  overdue by 90 days") and rows[2].endswith("2028-09-01  due in 2 days")
+    overdue = run("list", "--due", "--within", "1", "--project", str(project)).output.splitlines()
+    assert [line.split()[0] for line in overdue] == ["SLUG", "high-blood-pressure"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26
     assert run("list", "--due", "--within", "1", "--project", str(project)).output == (
         "No leaflet is due for review in the next 1 day.\n")
     path = project / "leaflets" / "high-blood-pressure.md"
     path.write_text(path.read_text().replace("review: 2028-06-01\n", ""))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1819929600")  # 2027-09-03: two days late
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1851552000")  # 2028-09-03: two days late
     rows = run("list", "--due", "--within", "0", "--project", str(project)).output.splitlines()
     assert [row.split()[0] for row in rows] == ["SLUG", "calcium-deposits", "high-blood-pressure"]
     assert rows[1].endswith("overdue by 2 days") and rows[2].endswith("-           no review date set")

@@ -364,7 +364,7 @@ def published(tmp_path_factory) -> Path:
 
 CALCIUM_HISTORY = ("About this edition This is edition 4 of leaflet PIL-0042, "
                    "first published on 10 March 2025 "
-                   "and last updated on 12 March 2027. It is due for review by 1 September 2027. "
+                   "and last updated on 12 March 2027. It is due for review by 1 September 2028. "
                    "Edition 4 — 12 March 2027: New advice on vitamin K supplements. "
                    "Edition 3 — 2 November 2026: Added the section on calcium in the breast. "
                    "Edition 2 — 14 September 2026: Added the section on whether calcium deposits can be prevented. "

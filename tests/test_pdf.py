@@ -73,7 +73,7 @@ def test_every_page_has_the_running_footer_with_edition_dates_and_page_numbers(s
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
         assert "PIL-0042 · Edition 2 · Published 10 March 2025 · Updated 14 September 2026" in text
-        assert "Next review 1 September 2027" in text
+        assert "Next review 1 September 2028" in text
 
 
 def test_page_size_is_a4_by_default(samples: dict) -> None:

@@ -176,7 +176,11 @@ def test_check_reports_every_broken_leaflet_in_one_run(project: Path) -> None:
     result = run_cli("check", "--project", str(project))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == expected(cases[0]) + expected(cases[1]) + ["3 problems found."]
-    assert result.stdout == ""
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert [row[0] for row in rows[1:-1]] == ["calcium-deposits", "high-blood-pressure", *cases]
+    assert rows[-2][-2:] == ["invalid", "-"]
+    assert result.stdout.splitlines()[-1] == ("4 leaflets checked: 2 leaflets with problems in the source, 0 errors, "
+                                              "0 warnings.")
 
 
 # --- Problems outside the leaflet itself -----------------------------------------------------------------

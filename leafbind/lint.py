@@ -1,0 +1,423 @@
+"""Quality checks: is a valid leaflet fit for patients? Plain language, readable length, structure, dates.
+
+Each rule has a stable code, listed in RULES; a project turns rules off with `[check] disable = [...]` and sets
+the thresholds in `[check]` of leafbind.toml. Findings are errors (the leaflet should not go out as it is: a
+build stops it) or warnings (worth fixing; `--strict` treats them as errors).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePosixPath
+
+from .catalogue import check_catalogue
+from .errors import Problem
+from .model import CheckConfig, Leaflet
+from .plainwords import PlainWords, abbreviations, load_plain_words
+from .project import CONFIG_NAME, Project, config_line
+from .prose import Prose, Text, read_prose, sentences
+from .readability import Scores, score
+
+ERROR, WARNING = "error", "warning"
+SECTION_MIN_WORDS = 100  # shorter sections are not scored: the formulas need a few sentences to mean anything
+SUMMARY_SENTENCES, SUMMARY_WORDS = 3, 60
+QUOTE_WORDS = 8  # words of a sentence quoted in a finding
+SCHEMA_ID = "https://leafbind.example/schemas/quality-1.json"  # the JSON report's format, version 1
+
+RULES = {  # code → what it checks (README.md, "Quality checks", explains each)
+    "reading-grade": "Flesch–Kincaid grade of the leaflet and of each section of 100 words or more",
+    "smog-grade": "SMOG grade of the leaflet",
+    "reading-ease": "Flesch reading ease, for languages with no grade measure",
+    "long-sentence": "sentences longer than sentence_words",
+    "long-paragraph": "paragraphs of more than paragraph_sentences sentences",
+    "plain-words": "medical or formal terms with plainer alternatives",
+    "abbreviation": "abbreviations used before they are spelled out",
+    "summary": "a summary of at most 3 sentences and 60 words",
+    "headings": "a heading at least every heading_words words",
+    "empty-section": "sections with no text",
+    "image-alt": "images whose alt text is missing or is a file name",
+    "link-text": "links whose text does not say where they go",
+    "sources": "at least one source",
+    "review-date": "a review date, not passed and not within review_notice days",
+}
+VAGUE_LINKS = {"click here", "here", "click", "this", "this link", "link", "this page", "page", "read more", "more",
+               "more info", "more information", "find out more", "see here", "go", "website", "this website"}
+VAGUE_ALT = {"image", "picture", "photo", "photograph", "img", "figure", "graphic", "diagram", "icon", "logo",
+             "screenshot", "illustration", "alt", "alt text"}
+IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing to improve in a leaflet: `file:line: code: severity: message`."""
+
+    path: str
+    line: int | None
+    code: str
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        return str(self.as_problem())
+
+    def as_problem(self) -> Problem:
+        return Problem(self.path, self.line, self.code, f"{self.severity}: {self.message}")
+
+    def as_dict(self) -> dict:
+        return {"file": self.path, "line": self.line, "code": self.code, "severity": self.severity,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class SectionScores:
+    heading: str | None  # None for the introduction
+    line: int
+    scores: Scores
+
+
+@dataclass(frozen=True)
+class Quality:
+    """The scores and findings of one leaflet."""
+
+    slug: str
+    path: str
+    title: str
+    lang: str
+    scores: Scores
+    sections: tuple[SectionScores, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.severity == ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.severity == WARNING)
+
+    def as_dict(self) -> dict:
+        return {"slug": self.slug, "file": self.path, "title": self.title, "lang": self.lang,
+                "scores": self.scores.as_dict(),
+                "sections": [{"heading": section.heading, "line": section.line, "scores": section.scores.as_dict()}
+                             for section in self.sections],
+                "errors": len(self.errors), "warnings": len(self.warnings),
+                "findings": [finding.as_dict() for finding in self.findings]}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The readability thresholds for one language."""
+
+    grade_warning: float
+    grade_error: float
+    ease_warning: float
+    ease_error: float
+
+
+def limits_for(config: CheckConfig, lang: str) -> Limits:
+    """`[check]`'s thresholds, with `[check.lang.TAG]` over them: the full tag ("en-GB") before its language ("en")."""
+    chosen = {key: getattr(config, key) for key in Limits.__dataclass_fields__}
+    for tag in sorted((tag for tag in config.lang if lang.lower() == tag.lower() or
+                       lang.lower().startswith(tag.lower() + "-")), key=len):
+        chosen.update({key: value for key, value in config.lang[tag].model_dump().items() if value is not None})
+    return Limits(**chosen)
+
+
+@dataclass(frozen=True)
+class Linter:
+    """The quality checks as one project sets them up; `today` decides whether a review date has passed."""
+
+    config: CheckConfig
+    words: PlainWords
+    today: date
+
+    def lint(self, leaflet: Leaflet, display: str) -> Quality:
+        prose = read_prose(leaflet.body, leaflet.body_line)
+        run = _Run(self, leaflet, display, prose, limits_for(self.config, leaflet.lang))
+        overall = score(prose.reading_text(), leaflet.lang)
+        sections = tuple(SectionScores(section.heading, section.line, score(prose.reading_text(section.blocks),
+                                                                            leaflet.lang))
+                         for section in prose.sections)
+        run.readability(overall, sections)
+        run.lengths()
+        run.plain_words()
+        run.abbreviations()
+        run.structure()
+        run.media()
+        run.front_matter()
+        findings = sorted(f for f in run.findings if f.code not in self.config.disable)
+        return Quality(leaflet.slug, display, leaflet.title, leaflet.lang, overall, sections, tuple(findings))
+
+
+def make_linter(project: Project, today: date) -> Linter:
+    """The checks for this project: its `[check]` settings and plain-words file. Raises ProblemReport."""
+    config = project.config.check
+    path = project.root / config.words
+    return Linter(config, load_plain_words(path, project.display(path)), today)
+
+
+@dataclass
+class _Run:
+    """The checks of one leaflet, collecting findings."""
+
+    linter: Linter
+    leaflet: Leaflet
+    display: str
+    prose: Prose
+    limits: Limits
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def config(self) -> CheckConfig:
+        return self.linter.config
+
+    def find(self, line: int | None, code: str, severity: str, message: str) -> None:
+        self.findings.append(Finding(self.display, line, code, severity, message))
+
+    def front_line(self, key: str) -> int:
+        return self.leaflet.origin.line_of((key,))
+
+    # --- 1. Readability ---------------------------------------------------------------------------------
+
+    def readability(self, overall: Scores, sections: tuple[SectionScores, ...]) -> None:
+        first = self.prose.blocks[0].line if self.prose.blocks else self.leaflet.body_line
+        where = "the leaflet"
+        self.judge_grade("reading-grade", "Flesch–Kincaid grade", overall.grade, first, where)
+        self.judge_grade("smog-grade", "SMOG grade", overall.smog, first, where)
+        self.judge_ease(overall.ease if overall.grade is None else None, first, where)
+        for section in sections:
+            if section.scores.words < SECTION_MIN_WORDS:
+                continue
+            where = f'section "{section.heading}"' if section.heading else "the introduction"
+            self.judge_grade("reading-grade", "Flesch–Kincaid grade", section.scores.grade, section.line, where)
+            self.judge_ease(section.scores.ease if section.scores.grade is None else None, section.line, where)
+
+    def judge_grade(self, code: str, measure: str, value: float | None, line: int, where: str) -> None:
+        if value is None or value <= self.limits.grade_warning:
+            return
+        severity = ERROR if value > self.limits.grade_error else WARNING
+        self.find(line, code, severity, f"{where} reads at {measure} {value:.1f}; aim for "
+                  f"{self.limits.grade_warning:g} or below (above {self.limits.grade_error:g} is an error): "
+                  "use shorter sentences and shorter, everyday words")
+
+    def judge_ease(self, value: float | None, line: int, where: str) -> None:
+        if value is None or value >= self.limits.ease_warning:
+            return
+        severity = ERROR if value < self.limits.ease_error else WARNING
+        self.find(line, "reading-ease", severity, f"{where} has a Flesch reading ease of {value:.0f}; aim for "
+                  f"{self.limits.ease_warning:g} or more (below {self.limits.ease_error:g} is an error): use shorter "
+                  "sentences and shorter, everyday words")
+
+    # --- 2. Sentence and paragraph length ------------------------------------------------------------------
+
+    def lengths(self) -> None:
+        summary = Text(self.leaflet.summary, self.front_line("summary"))
+        for block in (summary, *self.prose.blocks):
+            found = sentences(block)
+            for sentence in found:
+                if sentence.words > self.config.sentence_words:
+                    self.find(sentence.line, "long-sentence", WARNING,
+                              f"a sentence of {sentence.words} words ({_quote(sentence.text)}): split it; aim for "
+                              f"{self.config.sentence_words} words or fewer")
+            if block is not summary and len(found) > self.config.paragraph_sentences:
+                self.find(block.line, "long-paragraph", WARNING,
+                          f"a paragraph of {len(found)} sentences: split it; aim for "
+                          f"{self.config.paragraph_sentences} or fewer")
+
+    # --- 3. Plain words and abbreviations -----------------------------------------------------------------
+
+    def texts(self) -> list[Text]:
+        """Everything a reader reads, in reading order: title, summary, then the body."""
+        body = sorted((*self.prose.headings, *self.prose.blocks, *self.prose.tables), key=lambda text: text.line)
+        return [Text(self.leaflet.title, self.front_line("title")),
+                Text(self.leaflet.summary, self.front_line("summary")), *body]
+
+    def plain_words(self) -> None:
+        for text in self.texts():
+            for hit in self.linter.words.hits(text.text):
+                options = [option.strip() for option in hit.plain.split(",")]
+                advice = f'"{hit.found}": write ' + " or ".join(f'"{option}"' for option in options) + " instead"
+                if hit.explainable:
+                    advice += f', or explain it in brackets the first time: "{options[0]} ({hit.found})"'
+                self.find(text.line_at(hit.start), "plain-words", WARNING, advice)
+
+    def abbreviations(self) -> None:
+        first_use: dict[str, int] = {}
+        for text in self.texts():
+            for match in abbreviations(text.text):
+                name = match.group(1)
+                if self.linter.words.known(name) or self.linter.words.known(name + match.group(2)):
+                    continue
+                line = text.line_at(match.start())
+                if _spelled_out(text.text, match):
+                    if name in first_use:
+                        self.find(first_use[name], "abbreviation", WARNING,
+                                  f'"{name}" is used before it is spelled out on line {line}: spell it out '
+                                  "the first time it is used")
+                    first_use[name] = 0  # explained: later uses are fine
+                elif name not in first_use:
+                    first_use[name] = line
+        for name, line in first_use.items():
+            if line:
+                self.find(line, "abbreviation", WARNING,
+                          f'"{name}" is never spelled out: write it in full the first time, e.g. "… ({name})", or '
+                          f"list it under abbreviations in {self.config.words} if every reader knows it")
+
+    # --- 4. Structure ----------------------------------------------------------------------------------
+
+    def structure(self) -> None:
+        summary = sentences(Text(self.leaflet.summary, 1))
+        words = sum(sentence.words for sentence in summary)
+        if len(summary) > SUMMARY_SENTENCES or words > SUMMARY_WORDS:
+            self.find(self.front_line("summary"), "summary", WARNING,
+                      f"the summary has {len(summary)} sentences and {words} words: keep it to "
+                      f"{SUMMARY_SENTENCES} sentences and {SUMMARY_WORDS} words saying who the leaflet is for "
+                      "and what it explains")
+        for section in self.prose.sections:
+            if section.heading is not None and not section.has_content:
+                self.find(section.line, "empty-section", ERROR,
+                          f'section "{section.heading}" has no text: write it, or remove the heading')
+            self.heading_gaps(section)
+
+    def heading_gaps(self, section) -> None:
+        """Runs of prose longer than heading_words with no heading (`##` or `###`) in them."""
+        marks = sorted(heading.line for heading in section.subheadings)
+        run_words, run_start, last = 0, None, None
+        for block in section.blocks:
+            if run_start is not None and any(last < mark < block.line for mark in marks):
+                self.gap(run_words, run_start, last)
+                run_words, run_start = 0, None
+            run_words += block.words
+            run_start = block.line if run_start is None else run_start
+            last = block.line
+        self.gap(run_words, run_start, last)
+
+    def gap(self, words: int, start: int | None, end: int | None) -> None:
+        if start is not None and words > self.config.heading_words:
+            self.find(start, "headings", WARNING,
+                      f"{words} words without a heading (lines {start}–{end}): add a '##' or '###' heading at "
+                      f"least every {self.config.heading_words} words, so readers can find their way")
+
+    def media(self) -> None:
+        for image in self.prose.images:
+            alt = " ".join(image.alt.split())
+            name = PurePosixPath(image.src).name
+            if not alt:
+                self.find(image.line, "image-alt", ERROR,
+                          f'image "{image.src}" has no alt text: say what it shows, e.g. ![A nurse fitting a blood '
+                          f"pressure cuff]({image.src})")
+            elif IMAGE_FILE.search(alt) or alt.lower() in (name.lower(), PurePosixPath(name).stem.lower()) \
+                    or _plain(alt) in VAGUE_ALT or _plain(alt) == _plain(PurePosixPath(name).stem):
+                self.find(image.line, "image-alt", ERROR,
+                          f'image "{image.src}" has the alt text "{alt}", which does not say what it shows: '
+                          "describe the picture for someone who cannot see it")
+        for link in self.prose.links:
+            if _plain(link.text) in VAGUE_LINKS or not link.text:
+                self.find(link.line, "link-text", WARNING,
+                          f'the link text "{link.text}" does not say where the link goes: name the page or '
+                          "service instead, e.g. [the NHS page on blood pressure](…)")
+
+    # --- Front matter: sources and review date ---------------------------------------------------------
+
+    def front_matter(self) -> None:
+        if not self.leaflet.sources:
+            self.find(self.front_line("sources"), "sources", WARNING,
+                      "no sources: list the guidance and evidence the leaflet is based on under 'sources:'")
+        review = self.leaflet.review
+        if review is None:
+            self.find(self.front_line("published"), "review-date", WARNING,
+                      "no review date: add 'review: YYYY-MM-DD', usually two or three years after publishing")
+            return
+        days = (review - self.linter.today).days
+        line = self.front_line("review")
+        if days < 0:
+            self.find(line, "review-date", ERROR,
+                      f"the review date {review} passed {-days} day{'s' if days != -1 else ''} ago: review the "
+                      "leaflet, then set a new review date (and start a new edition if the text changes)")
+        elif days <= self.config.review_notice:
+            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+            self.find(line, "review-date", WARNING, f"the review date {review} is {when}: plan the review")
+
+
+def _quote(text: str) -> str:
+    words = text.split()
+    return '"' + " ".join(words[:QUOTE_WORDS]) + ('…"' if len(words) > QUOTE_WORDS else '"')
+
+
+def _plain(text: str) -> str:
+    """Lower case, separators as spaces, no punctuation at the ends: "Click here!" → "click here"."""
+    return " ".join(re.sub(r"[-_.]+", " ", text.lower()).split()).strip(" .,:;!?\"'()")
+
+
+def _spelled_out(text: str, match: re.Match[str]) -> bool:
+    """"blood pressure (BP)" or "BP (blood pressure)": the abbreviation is explained where it stands."""
+    before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
+    if before.endswith("(") and after.startswith(")"):
+        return len(before[:-1].split()) >= 1
+    return after.startswith("(") and bool(re.match(r"\(\s*[a-z]", after, re.IGNORECASE))
+
+
+def config_problems(config: CheckConfig, text: str) -> list[Problem]:
+    """Settings of `[check]` that make no sense: unknown rule codes, thresholds in the wrong order."""
+    problems = []
+    for code in config.disable:
+        if code not in RULES:
+            close = difflib.get_close_matches(code, RULES, n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else f" (the codes are: {', '.join(RULES)})"
+            problems.append(Problem(CONFIG_NAME, config_line(text, "check.disable"), "check.disable",
+                                    f'"{code}" is not a rule code{hint}'))
+    if config.grade_error < config.grade_warning:
+        problems.append(Problem(CONFIG_NAME, config_line(text, "check.grade_error"), "check.grade_error",
+                                f"{config.grade_error:g} is below grade_warning {config.grade_warning:g}"))
+    if config.ease_error > config.ease_warning:
+        problems.append(Problem(CONFIG_NAME, config_line(text, "check.ease_error"), "check.ease_error",
+                                f"{config.ease_error:g} is above ease_warning {config.ease_warning:g}"))
+    return problems
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """The quality of every leaflet checked in one run, and the problems of those that could not be read."""
+
+    leaflets: tuple[Quality, ...]
+    problems: tuple[Problem, ...]  # validation problems: these leaflets were not scored
+    failed: tuple[str, ...]  # slugs of the leaflets with validation problems
+    today: date
+    config: CheckConfig
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(finding for quality in self.leaflets for finding in quality.findings)
+
+    @property
+    def errors(self) -> int:
+        return sum(len(quality.errors) for quality in self.leaflets)
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(quality.warnings) for quality in self.leaflets)
+
+    def as_dict(self) -> dict:
+        """The report for scripts and CI; README.md ("Quality checks") and quality.schema.json describe it."""
+        return {
+            "schema": SCHEMA_ID,
+            "date": self.today.isoformat(),
+            "settings": self.config.model_dump(),
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "leaflets": [quality.as_dict() for quality in self.leaflets],
+            "unreadable": list(self.failed),
+            "problems": [{"file": p.path, "line": p.line, "field": p.field, "message": p.message}
+                         for p in self.problems],
+        }
+
+
+def lint_catalogue(project: Project, slugs: tuple[str, ...], today: date) -> QualityReport:
+    """Validate the chosen leaflets (default: all) and run the quality checks on each valid one."""
+    linter = make_linter(project, today)
+    checked = check_catalogue(project, slugs)
+    qualities = tuple(linter.lint(leaflet, project.display(leaflet.path)) for leaflet in checked.leaflets)
+    return QualityReport(qualities, checked.problems, checked.failed, today, project.config.check)

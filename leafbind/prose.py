@@ -1,0 +1,191 @@
+"""A leaflet's text as a reader meets it: blocks of prose with file lines, its sections, images and links.
+
+The quality checks (`lint`) read this instead of HTML: headings, list markers, tables and code are not prose,
+and every piece of text keeps the line it was written on.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from .markdown import PARSER
+
+WORD = re.compile(r"[^\W_](?:[\w'’/.,:-]*[^\W_])?")
+# A sentence ends at . ! or ? (perhaps with a closing quote or bracket) before a space, unless the word before
+# the full stop is a short form such as "e.g." or "Dr.".
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+SHORT_FORMS = {"e.g", "i.e", "etc", "eg", "ie", "dr", "mr", "mrs", "ms", "st", "vs", "approx", "no", "cf"}
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: "128/82", "don't" and "follow-up" are one word each."""
+    return len(WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A run of text with the file line of each character (through the line breaks it had in the source)."""
+
+    text: str
+    line: int
+    breaks: tuple[int, ...] = ()  # offsets in `text` where a new source line starts
+
+    def line_at(self, offset: int) -> int:
+        return self.line + bisect.bisect_right(self.breaks, offset)
+
+    @property
+    def words(self) -> int:
+        return count_words(self.text)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    line: int
+
+    @property
+    def words(self) -> int:
+        return count_words(self.text)
+
+
+def sentences(text: Text) -> list[Sentence]:
+    """Split a block into sentences, each with the line it starts on."""
+    found, start = [], 0
+    for end in SENTENCE_END.finditer(text.text):
+        before = text.text[start:end.start()].rsplit(None, 1)
+        if end.group().startswith(".") and before and before[-1].lower().rstrip(".") in SHORT_FORMS:
+            continue
+        if text.text[start:end.end()].strip():
+            found.append(_sentence(text, start, end.end()))
+        start = end.end()
+    if text.text[start:].strip():
+        found.append(_sentence(text, start, len(text.text)))
+    return found
+
+
+def _sentence(text: Text, start: int, end: int) -> Sentence:
+    lead = len(text.text[start:end]) - len(text.text[start:end].lstrip())
+    return Sentence(text.text[start:end].strip(), text.line_at(start + lead))
+
+
+@dataclass(frozen=True)
+class Image:
+    alt: str
+    src: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+    line: int
+
+
+@dataclass
+class Section:
+    """The introduction (no heading) or one `##` section, with its `###` headings and prose blocks."""
+
+    heading: str | None
+    line: int  # of the heading; of the first block for the introduction
+    blocks: list[Text] = field(default_factory=list)  # paragraphs and list items, in order
+    subheadings: list[Text] = field(default_factory=list)
+    has_content: bool = False  # any text at all: prose, a table, code
+
+    @property
+    def words(self) -> int:
+        return sum(block.words for block in self.blocks)
+
+
+@dataclass
+class Prose:
+    """Everything the quality checks read from a Markdown body."""
+
+    sections: list[Section] = field(default_factory=list)
+    headings: list[Text] = field(default_factory=list)  # every heading, `##` and below
+    images: list[Image] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    tables: list[Text] = field(default_factory=list)  # cell text, checked for plain words but not scored
+
+    @property
+    def blocks(self) -> list[Text]:
+        return [block for section in self.sections for block in section.blocks]
+
+    def reading_text(self, blocks: list[Text] | None = None) -> str:
+        """The prose as one text for the readability formulas. A list item with no full stop is still a
+        sentence to the reader, so one is added; otherwise a list would read as one long sentence."""
+        parts = []
+        for block in self.blocks if blocks is None else blocks:
+            text = " ".join(block.text.split())
+            if text:
+                parts.append(text if text[-1] in ".!?:;" else text + ".")
+        return " ".join(parts)
+
+
+def read_prose(body: str, first_line: int) -> Prose:
+    """The prose of a Markdown body whose first line is line `first_line` of the file."""
+    prose = Prose()
+    section = Section(None, first_line)
+    in_table = 0
+    tokens = PARSER.parse(body)
+    for index, token in enumerate(tokens):
+        line = first_line + token.map[0] if token.map else None
+        if token.type == "table_open":
+            in_table += 1
+            section.has_content = True
+        elif token.type == "table_close":
+            in_table -= 1
+        elif token.type in ("fence", "code_block"):
+            section.has_content = True
+        elif token.type == "inline" and line is not None:
+            text, images, links = _inline(token, line)
+            prose.images.extend(images)
+            prose.links.extend(links)
+            opener = tokens[index - 1]
+            if opener.type == "heading_open":
+                prose.headings.append(text)
+                if opener.tag == "h2":
+                    prose.sections.append(section)
+                    section = Section(text.text, line)
+                else:
+                    section.subheadings.append(text)
+            elif in_table:
+                prose.tables.append(text)
+            elif text.text.strip():
+                if not section.blocks and section.heading is None:
+                    section.line = line
+                section.blocks.append(text)
+                section.has_content = True
+    prose.sections.append(section)
+    if prose.sections[0].heading is None and not prose.sections[0].has_content:
+        prose.sections.pop(0)
+    return prose
+
+
+def _inline(token: Token, line: int) -> tuple[Text, list[Image], list[Link]]:
+    """The text of an inline token (images left out: their alt text is not read as prose), with its links."""
+    parts: list[str] = []
+    breaks: list[int] = []
+    images, links = [], []
+    here, link = line, None
+    for child in token.children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+            here += 1
+            breaks.append(len("".join(parts)))
+        elif child.type in ("text", "code_inline"):
+            parts.append(child.content)
+            if link is not None:
+                link[0].append(child.content)
+        elif child.type == "image":
+            images.append(Image(child.content, str(child.attrGet("src") or ""), here))
+        elif child.type == "link_open":
+            link = ([], str(child.attrGet("href") or ""), here)
+        elif child.type == "link_close" and link is not None:
+            links.append(Link("".join(link[0]).strip(), link[1], link[2]))
+            link = None
+    return Text("".join(parts), line, tuple(breaks)), images, links

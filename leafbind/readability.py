@@ -1,0 +1,71 @@
+"""Readability scores of a text, computed by textstat, in the leaflet's language where textstat supports it.
+
+- Flesch reading ease (0–100, higher is easier), with textstat's constants for the language where it has
+  them: English, German (Amstad), Spanish (Fernández Huerta), French, Italian (Flesch–Vacca), Dutch
+  (Douma), Russian and Hungarian.
+- Flesch–Kincaid grade and SMOG: US school grades, made for English; they are left out for other languages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from textstat.textstat import textstatistics
+
+from .prose import Text, count_words, sentences
+
+EASE_LANGUAGES = {"en", "de", "es", "fr", "it", "nl", "ru", "hu"}  # textstat's reading-ease constants
+GRADE_LANGUAGES = {"en"}  # Flesch–Kincaid and SMOG are English formulas
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Readability of one text. A score is None when it can't be computed for the text's language."""
+
+    words: int
+    sentences: int
+    ease: float | None  # Flesch reading ease
+    grade: float | None  # Flesch–Kincaid grade
+    smog: float | None
+
+    def as_dict(self) -> dict:
+        return {"words": self.words, "sentences": self.sentences, "flesch_reading_ease": _round(self.ease),
+                "flesch_kincaid_grade": _round(self.grade), "smog": _round(self.smog)}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def language(lang: str) -> str:
+    """The primary language subtag of a BCP 47 tag: "en-GB" → "en"."""
+    return lang.split("-")[0].lower()
+
+
+@lru_cache(maxsize=16)
+def _meter(lang: str) -> textstatistics | None:
+    """A textstat instance set to the language (its own, so leaflets in different languages don't share
+    textstat's global setting); None if textstat has no syllable rules for it."""
+    meter = textstatistics()
+    try:
+        meter.set_lang(lang.replace("-", "_"))
+        meter.syllable_count("test")  # loads the hyphenation dictionary: fails here for an unknown language
+    except (KeyError, ValueError, OSError):
+        return None
+    return meter
+
+
+def score(text: str, lang: str) -> Scores:
+    """Score `text` (plain prose, one sentence per full stop) written in the language `lang`."""
+    words = count_words(text)
+    count = len(sentences(Text(text, 1)))
+    root = language(lang)
+    meter = _meter(lang) if root in EASE_LANGUAGES else None
+    if meter is None or not words:
+        return Scores(words, count, None, None, None)
+    english = root in GRADE_LANGUAGES
+    return Scores(words, count, meter.flesch_reading_ease(text),
+                  meter.flesch_kincaid_grade(text) if english else None,
+                  meter.smog_index(text) if english else None)
+
