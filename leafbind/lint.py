@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from .catalogue import check_catalogue
-from .errors import Problem
+from .errors import Problem, ProblemReport
 from .model import CheckConfig, Leaflet
 from .plainwords import PlainWords, abbreviations, load_plain_words
 from .project import CONFIG_NAME, Project, config_line
@@ -156,6 +156,9 @@ def make_linter(project: Project, today: date) -> Linter:
     """The checks for this project: its `[check]` settings and plain-words file. Raises ProblemReport."""
     config = project.config.check
     path = project.root / config.words
+    if not path.resolve().is_relative_to(project.root.resolve()):
+        raise ProblemReport([Problem(CONFIG_NAME, config_line(project.config_source, "check.words"), "check.words",
+                                     f'"{config.words}" is outside the project folder: keep it beside leafbind.toml')])
     return Linter(config, load_plain_words(path, project.display(path)), today)
 
 

@@ -267,6 +267,14 @@ def test_a_bad_plain_words_file_is_reported_with_its_line(project: Path) -> None
             in result.output)
 
 
+def test_a_plain_words_file_outside_the_project_is_refused(project: Path) -> None:
+    (project / "leafbind.toml").write_text('[check]\nwords = "../words.yaml"\n', encoding="utf-8")
+    result = run("check", "--project", str(project))
+    assert result.exit_code == 1
+    assert ('leafbind.toml:2: check.words: "../words.yaml" is outside the project folder: keep it beside '
+            "leafbind.toml") in result.output
+
+
 def test_abbreviations_must_be_spelled_out_at_their_first_use(project: Path) -> None:
     text = edited(("Most knee pain gets better", "A GP or the A&E team can check your knee. Most knee pain gets better"),
                   ("Rest your knee", "An MRI scan is rarely needed. Rest your knee"),
