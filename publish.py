@@ -20,6 +20,7 @@ from leafbind.catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_
 from leafbind.editions import new_edition
 from leafbind.errors import LeafbindError, ProblemReport
 from leafbind.lint import WARNING, lint_catalogue
+from leafbind.model import plural
 from leafbind.output import OUTPUT_KEYS, write_atomically
 from leafbind.pdf import DEFAULT_VARIANT, pdf_variants
 from leafbind.project import PAGE_SIZES, open_project
@@ -69,7 +70,7 @@ def _show_problems(problems) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
     count = len(problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+    click.echo(f"{plural(count, 'problem')} found.", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -175,7 +176,7 @@ class ProgressDisplay:
 
 def _show_summary(result, out_dir: Path) -> None:
     files = len(result.outputs)
-    click.echo(f"{len(result.built)} built ({files} file{'s' if files != 1 else ''}), {len(result.skipped)} "
+    click.echo(f"{len(result.built)} built ({plural(files, 'file')}), {len(result.skipped)} "
                f"unchanged and skipped, {len(result.failed)} failed, in {result.timings.get('total', 0):.1f} s. "
                f"Outputs are in {out_dir}.")
     for failure in result.failures:
@@ -248,19 +249,15 @@ def _show_quality(quality) -> None:
     if len(rows) > 1:
         _show_table(rows)
     count = len(quality.leaflets) + len(quality.failed)
-    checked = f"{count} leaflet{'s' if count != 1 else ''} checked"
-    counts = [_count(quality.errors, "error"), _count(quality.warnings, "warning")]
+    checked = f"{plural(count, 'leaflet')} checked"
+    counts = [plural(quality.errors, "error"), plural(quality.warnings, "warning")]
     if quality.problems:
-        counts.insert(0, f"{_count(len(quality.failed), 'leaflet')} with problems in the source")
+        counts.insert(0, f"{plural(len(quality.failed), 'leaflet')} with problems in the source")
     click.echo(f"{checked}: {', '.join(counts)}." if quality.problems or quality.findings else f"{checked}: no problems.")
 
 
 def _score(value: float | None, places: int = 1) -> str:
     return "-" if value is None else f"{value:.{places}f}"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def _write_report(quality, project, out_dir: Path, quiet: bool) -> None:
@@ -305,7 +302,7 @@ def list_leaflets(show_layouts, due, days, project_dir) -> None:
     if not find_leaflets(project):
         click.echo(f"No leaflets yet in {project.display(project.leaflets_dir)}/; start one with: publish new SLUG")
     elif due and len(rows) == 1:
-        click.echo(f"No leaflet is due for review in the next {days} day{'s' if days != 1 else ''}.")
+        click.echo(f"No leaflet is due for review in the next {plural(days, 'day')}.")
 
 
 def _show_layouts(project) -> None:

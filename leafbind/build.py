@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, clock
@@ -160,10 +160,7 @@ def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = ()
     manifest = update_manifest(out_dir, outputs) if outputs else None
     run.state.save()
     run.timings["total"] = time.perf_counter() - started
-    result = _result(paths, run.book.problems, outputs, built, skipped, failures, manifest, run.timings)
-    order = {path.stem: number for number, path in enumerate(paths)}
-    return replace(result, findings=tuple(finding for slug in sorted(findings, key=order.get)
-                                          for finding in findings[slug]))
+    return _result(paths, run.book.problems, outputs, built, skipped, failures, findings, manifest, run.timings)
 
 
 class UnknownLayout(LeafbindError):
@@ -237,12 +234,13 @@ def _write(run: _Run, leaflet: Leaflet, result: JobResult) -> list[Output]:
     return outputs
 
 
-def _result(paths, general, outputs, built, skipped, failures, manifest, timings) -> BuildResult:
-    """Failures and problems in the order of the leaflet files, whatever order the workers finished in."""
+def _result(paths, general, outputs, built, skipped, failures, findings, manifest, timings) -> BuildResult:
+    """Failures, problems and findings in the order of the leaflet files, whatever order the workers finished in."""
     order = {path.stem: number for number, path in enumerate(paths)}
     slugs = sorted(failures, key=lambda slug: order.get(slug, len(order)))
     return BuildResult(
         outputs=tuple(sorted(outputs, key=lambda o: (order.get(o.slug, 0), o.format, o.path))),
         problems=(*general, *(problem for slug in slugs for problem in failures[slug])),
+        findings=tuple(finding for slug in sorted(findings, key=order.get) for finding in findings[slug]),
         built=tuple(sorted(built, key=order.get)), skipped=tuple(skipped), failed=tuple(slugs),
         failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest, timings=timings)

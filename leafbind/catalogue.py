@@ -10,7 +10,7 @@ from pathlib import Path
 from .citations import style_problem
 from .errors import LeafbindError, Problem, ProblemReport
 from .load import load_leaflet
-from .model import Asset, Leaflet
+from .model import Asset, Leaflet, plural
 from .project import CONFIG_NAME, Project, config_line
 from .validate import AUTHORS_FILE, AuthorBook, load_authors, validate
 
@@ -138,9 +138,9 @@ def due_for_review(leaflets, today: date, within: int = DUE_WITHIN) -> list[tupl
             continue
         days = (leaflet.review - today).days
         if days < 0:
-            found.append((leaflet.review, leaflet, f"overdue by {-days} day{'s' if days != -1 else ''}"))
+            found.append((leaflet.review, leaflet, f"overdue by {plural(-days, 'day')}"))
         elif days <= within:
-            found.append((leaflet.review, leaflet, "due today" if days == 0 else f"due in {days} day{'s' if days != 1 else ''}"))
+            found.append((leaflet.review, leaflet, "due today" if days == 0 else f"due in {plural(days, 'day')}"))
     return [(leaflet, status) for _, leaflet, status in sorted(found, key=lambda item: (item[0], item[1].slug))]
 
 

@@ -15,8 +15,8 @@ from pathlib import PurePosixPath
 
 from .catalogue import check_catalogue
 from .errors import Problem, ProblemReport
-from .model import CheckConfig, Leaflet
-from .plainwords import PlainWords, abbreviations, load_plain_words
+from .model import CheckConfig, Leaflet, plural
+from .plainwords import PlainWords, abbreviations, load_plain_words, spelled_out
 from .project import CONFIG_NAME, Project, config_line
 from .prose import Prose, Text, read_prose, sentences
 from .readability import Scores, score
@@ -126,6 +126,20 @@ def limits_for(config: CheckConfig, lang: str) -> Limits:
     return Limits(**chosen)
 
 
+def grade_level(value: float | None, limits: Limits) -> str | None:
+    """ERROR or WARNING for a Flesch–Kincaid or SMOG grade past the limits (higher is harder), else None."""
+    if value is None or value <= limits.grade_warning:
+        return None
+    return ERROR if value > limits.grade_error else WARNING
+
+
+def ease_level(value: float | None, limits: Limits) -> str | None:
+    """ERROR or WARNING for a Flesch reading ease past the limits (lower is harder), else None."""
+    if value is None or value >= limits.ease_warning:
+        return None
+    return ERROR if value < limits.ease_error else WARNING
+
+
 @dataclass(frozen=True)
 class Linter:
     """The quality checks as one project sets them up; `today` decides whether a review date has passed."""
@@ -199,17 +213,15 @@ class _Run:
             self.judge_ease(section.scores.ease if section.scores.grade is None else None, section.line, where)
 
     def judge_grade(self, code: str, measure: str, value: float | None, line: int, where: str) -> None:
-        if value is None or value <= self.limits.grade_warning:
+        if not (severity := grade_level(value, self.limits)):
             return
-        severity = ERROR if value > self.limits.grade_error else WARNING
         self.find(line, code, severity, f"{where} reads at {measure} {value:.1f}; aim for "
                   f"{self.limits.grade_warning:g} or below (above {self.limits.grade_error:g} is an error): "
                   "use shorter sentences and shorter, everyday words")
 
     def judge_ease(self, value: float | None, line: int, where: str) -> None:
-        if value is None or value >= self.limits.ease_warning:
+        if not (severity := ease_level(value, self.limits)):
             return
-        severity = ERROR if value < self.limits.ease_error else WARNING
         self.find(line, "reading-ease", severity, f"{where} has a Flesch reading ease of {value:.0f}; aim for "
                   f"{self.limits.ease_warning:g} or more (below {self.limits.ease_error:g} is an error): use shorter "
                   "sentences and shorter, everyday words")
@@ -255,7 +267,7 @@ class _Run:
                 if self.linter.words.known(name) or self.linter.words.known(name + match.group(2)):
                     continue
                 line = text.line_at(match.start())
-                if _spelled_out(text.text, match):
+                if spelled_out(text.text, match):
                     if name in first_use:
                         self.find(first_use[name], "abbreviation", WARNING,
                                   f'"{name}" is used before it is spelled out on line {line}: spell it out '
@@ -307,13 +319,11 @@ class _Run:
     def media(self) -> None:
         for image in self.prose.images:
             alt = " ".join(image.alt.split())
-            name = PurePosixPath(image.src).name
             if not alt:
                 self.find(image.line, "image-alt", ERROR,
                           f'image "{image.src}" has no alt text: say what it shows, e.g. ![A nurse fitting a blood '
                           f"pressure cuff]({image.src})")
-            elif IMAGE_FILE.search(alt) or alt.lower() in (name.lower(), PurePosixPath(name).stem.lower()) \
-                    or _plain(alt) in VAGUE_ALT or _plain(alt) == _plain(PurePosixPath(name).stem):
+            elif IMAGE_FILE.search(alt) or _plain(alt) in VAGUE_ALT or _plain(alt) == _plain(PurePosixPath(image.src).stem):
                 self.find(image.line, "image-alt", ERROR,
                           f'image "{image.src}" has the alt text "{alt}", which does not say what it shows: '
                           "describe the picture for someone who cannot see it")
@@ -338,10 +348,10 @@ class _Run:
         line = self.front_line("review")
         if days < 0:
             self.find(line, "review-date", ERROR,
-                      f"the review date {review} passed {-days} day{'s' if days != -1 else ''} ago: review the "
+                      f"the review date {review} passed {plural(-days, 'day')} ago: review the "
                       "leaflet, then set a new review date (and start a new edition if the text changes)")
         elif days <= self.config.review_notice:
-            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+            when = "today" if days == 0 else f"in {plural(days, 'day')}"
             self.find(line, "review-date", WARNING, f"the review date {review} is {when}: plan the review")
 
 
@@ -353,14 +363,6 @@ def _quote(text: str) -> str:
 def _plain(text: str) -> str:
     """Lower case, separators as spaces, no punctuation at the ends: "Click here!" → "click here"."""
     return " ".join(re.sub(r"[-_.]+", " ", text.lower()).split()).strip(" .,:;!?\"'()")
-
-
-def _spelled_out(text: str, match: re.Match[str]) -> bool:
-    """"blood pressure (BP)" or "BP (blood pressure)": the abbreviation is explained where it stands."""
-    before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
-    if before.endswith("(") and after.startswith(")"):
-        return len(before[:-1].split()) >= 1
-    return after.startswith("(") and bool(re.match(r"\(\s*[a-z]", after, re.IGNORECASE))
 
 
 def config_problems(config: CheckConfig, text: str) -> list[Problem]:

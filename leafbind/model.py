@@ -32,6 +32,11 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def plural(count: int, noun: str) -> str:
+    """A count with its noun, for messages: "1 day", "2 days"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _parse_date(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value

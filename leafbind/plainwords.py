@@ -78,13 +78,30 @@ class PlainWords:
         return abbreviation in self.abbreviations or ROMAN.match(abbreviation) is not None
 
 
+def bracketed(text: str, match: re.Match[str]) -> tuple[str | None, str | None]:
+    """Brackets beside a match: (the text before "(match)", None) when it stands in brackets, (None, the text
+    from inside "match (…") when brackets follow it, else (None, None)."""
+    before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
+    if before.endswith("(") and after.startswith(")"):
+        return before[:-1].rstrip(), None
+    return None, after[1:].lstrip() if after.startswith("(") else None
+
+
 def _explained(text: str, match: re.Match[str], plain: str) -> bool:
     """"heart attack (myocardial infarction)" or "myocardial infarction (heart attack)" teach the term."""
     options = [option.strip().lower() for option in plain.split(",")]
-    before, after = text[:match.start()].rstrip().lower(), text[match.end():].lstrip().lower()
-    if before.endswith("(") and after.startswith(")"):
-        return any(before[:-1].rstrip().endswith(option) for option in options)
-    return after.startswith("(") and any(after[1:].lstrip().startswith(option) for option in options)
+    before, inside = bracketed(text, match)
+    if before is not None:
+        return any(before.lower().endswith(option) for option in options)
+    return inside is not None and any(inside.lower().startswith(option) for option in options)
+
+
+def spelled_out(text: str, match: re.Match[str]) -> bool:
+    """"blood pressure (BP)" or "BP (blood pressure)": the abbreviation is explained where it stands."""
+    before, inside = bracketed(text, match)
+    if before is not None:
+        return bool(before)
+    return inside is not None and re.match(r"[a-z]", inside, re.IGNORECASE) is not None
 
 
 def _term_pattern(term: str) -> str:

@@ -15,7 +15,7 @@ from .colours import Palette, check_palette, make_palette, parse_colour
 from .errors import Problem, ProblemReport
 from .layouts import BUILTIN, EPUB, Layout
 from .load import read_text
-from .model import SLUG_PATTERN, Asset, CheckConfig, ContactEntry, LayoutEntry, ProjectConfig
+from .model import SLUG_PATTERN, Asset, CheckConfig, ContactEntry, LayoutEntry, ProjectConfig, plural
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG_NAME = "leafbind.toml"
@@ -202,7 +202,7 @@ def _colour_problems(config: ProjectConfig, text: str) -> list[Problem]:
     failed = check_palette(make_palette(config.accent))
     if not failed:
         return []
-    more = f" ({len(failed) - 1} more contrast check{'s' if len(failed) > 2 else ''} fail too.)" if len(failed) > 1 else ""
+    more = f" ({plural(len(failed) - 1, 'more contrast check')} fail too.)" if len(failed) > 1 else ""
     return [Problem(CONFIG_NAME, line, "accent", failed[0].message + more)]
 
 

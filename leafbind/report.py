@@ -20,14 +20,15 @@ from .lint import (
     ERROR,
     RULES,
     SECTION_MIN_WORDS,
-    WARNING,
     Finding,
     Limits,
     Quality,
     QualityReport,
+    ease_level,
+    grade_level,
     limits_for,
 )
-from .model import CheckConfig
+from .model import CheckConfig, plural
 from .project import builtin_dir
 from .readability import EASE_LANGUAGES, GRADE_LANGUAGES, Scores
 
@@ -151,20 +152,20 @@ def _grade(value: float | None, limits: Limits, judged: bool) -> Score:
     """A Flesch–Kincaid or SMOG grade: higher is harder."""
     if value is None:
         return Score(NONE)
-    for level, limit in ((ERROR, limits.grade_error), (WARNING, limits.grade_warning)):
-        if judged and value > limit:
-            return Score(_number(value), level, f"above {limit:g}")
-    return Score(_number(value))
+    level = grade_level(value, limits) if judged else None
+    if level is None:
+        return Score(_number(value))
+    return Score(_number(value), level, f"above {limits.grade_error if level == ERROR else limits.grade_warning:g}")
 
 
 def _ease(scores: Scores, limits: Limits, judged: bool) -> Score:
     """Flesch reading ease: lower is harder; judged only for languages with no grade measure."""
     if scores.ease is None:
         return Score(NONE)
-    for level, limit in ((ERROR, limits.ease_error), (WARNING, limits.ease_warning)):
-        if judged and scores.grade is None and scores.ease < limit:
-            return Score(_number(scores.ease), level, f"below {limit:g}")
-    return Score(_number(scores.ease))
+    level = ease_level(scores.ease, limits) if judged and scores.grade is None else None
+    if level is None:
+        return Score(_number(scores.ease))
+    return Score(_number(scores.ease), level, f"below {limits.ease_error if level == ERROR else limits.ease_warning:g}")
 
 
 def _limits(config: CheckConfig) -> list[tuple[str, str, str, str]]:
@@ -208,12 +209,7 @@ def _tally(rows: tuple[Row, ...], report: QualityReport) -> str:
     parts = [f"{count[READY]} ready", f"{count[WARNINGS]} with warnings", f"{count[ERRORS]} with errors"]
     if count[FAILED]:
         parts.append(f"{count[FAILED]} cannot be read")
-    totals = [_plural(sum(len(quality.errors) for quality in report.leaflets), "error"),
-              _plural(report.warnings, "warning")]
+    totals = [plural(report.errors, "error"), plural(report.warnings, "warning")]
     if report.problems:
-        totals.append(_plural(len(report.problems), "validation problem"))
-    return f"{_plural(len(rows), 'leaflet')}: {', '.join(parts)}. In all: {', '.join(totals)}."
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+        totals.append(plural(len(report.problems), "validation problem"))
+    return f"{plural(len(rows), 'leaflet')}: {', '.join(parts)}. In all: {', '.join(totals)}."
