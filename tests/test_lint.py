@@ -14,7 +14,7 @@ import textstat
 from click.testing import CliRunner
 from textstat.textstat import textstatistics
 
-from conftest import REPO, build
+from conftest import REPO, assert_valid_epub, build
 from leafbind import open_project
 from leafbind.lint import RULES, lint_catalogue
 from leafbind.prose import read_prose, sentences
@@ -437,6 +437,7 @@ def test_a_build_shows_warnings_and_does_not_make_a_leaflet_with_quality_errors(
     assert "leaflets/knee-pain.md:25: link-text: warning: the link text" in result.output
     assert 'leaflets/knee-pain-2.md:22: empty-section: error: section "Medicines" has no text' in result.output
     assert sorted(path.name for path in (project / "dist").rglob("*.epub")) == ["knee-pain-ed1.epub"]
+    assert_valid_epub(project / "dist" / "knee-pain" / "knee-pain-ed1.epub")
 
 
 def test_no_lint_builds_it_anyway(project: Path) -> None:
