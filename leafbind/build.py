@@ -6,16 +6,23 @@
    quality checks (`lint`) on each: a leaflet with problems or quality errors is not made, and only the
    leaflets in flight are held in memory.
 3. Make: `workers.run_jobs` renders and makes each leaflet's products (print layouts, e-book) in memory, here or elsewhere.
-4. Write each leaflet's files atomically as its result arrives, then the manifest and the build state once.
+4. Write each leaflet's files atomically as its result arrives, then the manifest and the build state once —
+   whatever ends the loop: a failure, an exception, Ctrl-C.
 
-One leaflet's failure never stops the others; it writes nothing and leaves its earlier outputs as they were.
+The whole build holds the output folder's lock (`output.output_lock`), so builds into one folder take turns, and
+first removes the temporary files an interrupted build left there.
+
+One leaflet's failure never stops the others; it writes nothing and leaves its earlier outputs as they were. A
+fault writing its files (a full disk, a file in the way) fails that leaflet alone: the files it already wrote
+stay, each whole, and the build state forgets it so that the next build makes it again.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +30,18 @@ from . import __version__, clock
 from .catalogue import check_project, files_by_slug, iter_checked, select
 from .errors import LeafbindError, Problem
 from .layouts import EPUB, EPUB_FILE, OutputFile
-from .lint import Finding, make_linter
-from .model import Leaflet
-from .output import Output, describe, output_path, update_manifest, write_atomically
+from .lint import Finding, Linter, make_linter
+from .model import Asset, Leaflet
+from .output import (
+    FileFault,
+    Output,
+    describe,
+    output_lock,
+    output_path,
+    remove_temporaries,
+    update_manifest,
+    write_atomically,
+)
 from .pdf import DEFAULT_VARIANT
 from .project import Project
 from .state import BuildState, Fingerprints, LeafletRecord, OutputRecord, is_current, output_inputs
@@ -101,23 +117,68 @@ class _Run:
         self.timings[stage] = self.timings.get(stage, 0.0) + seconds
 
 
+@dataclass
+class _Made:
+    """What the build has made so far, kept up to date as each result comes, so that it can be saved at any moment."""
+
+    outputs: list[Output] = field(default_factory=list)  # every file written, even of a leaflet that then failed
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failures: dict[str, list[Problem]] = field(default_factory=dict)
+    findings: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    saving: list[Problem] = field(default_factory=list)  # faults writing the manifest or the build state
+
+    def fail(self, run: _Run, slug: str, problems: Iterable[Problem]) -> None:
+        """A leaflet that failed is forgotten by the build state, so the next build checks and makes it again."""
+        self.failures.setdefault(slug, []).extend(problems)
+        run.state.forget(slug)
+
+
 def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
                     variant: str = DEFAULT_VARIANT, *, layouts: tuple[str, ...] = (), force: bool = False,
                     jobs: int = 1, executor: str = "local", scheduler: str | None = None, lint: bool = True,
-                    progress: Callable[[Progress], None] | None = None) -> BuildResult:
+                    progress: Callable[[Progress], None] | None = None,
+                    notice: Callable[[str], None] | None = None) -> BuildResult:
     """Build the chosen leaflets (default: all) into `out_dir`, as PDFs in the chosen layouts (default: those of
     leafbind.toml) and as EPUB. With `lint`, the leaflets made are quality-checked first, and one with quality
-    errors is not made. Raises ProblemReport only for broken settings; UnknownLayout for a bad name."""
+    errors is not made. `notice` is told, once, if the build must wait for another build into `out_dir`.
+
+    Raises ProblemReport only for broken settings; UnknownLayout for a bad name; FileFault if `out_dir` can't be
+    made or written into; BuildStopped on Ctrl-C (KeyboardInterrupt), after saving what was made.
+    """
     started = time.perf_counter()
     logo = check_project(project)
     linter = make_linter(project, clock.today()) if lint else None
     paths = select(project, slugs)
-    run = _Run(project, out_dir, _products(project, formats, layouts), variant, load_authors(project),
-               Fingerprints(project, __version__), BuildState.load(out_dir))
-    todo, skipped, other_codes = _plan(run, paths, force)
+    products = _products(project, formats, layouts)
+    checked = time.perf_counter()  # waiting for another build's lock is not checking
+    with output_lock(out_dir, waiting_for_lock(project, out_dir, notice)):
+        remove_temporaries(out_dir)  # before anything is written: no other build is writing now
+        run = _Run(project, out_dir, products, variant, load_authors(project), Fingerprints(project, __version__),
+                   BuildState.load(out_dir))
+        run.time("validate", checked - started)
+        made, stopped = _Made(), None
+        try:
+            _make(run, made, paths, force, jobs, executor, scheduler, linter, logo, progress)
+        except KeyboardInterrupt as interruption:
+            stopped = interruption
+        finally:
+            manifest = _save(run, made)
+    run.timings["total"] = time.perf_counter() - started
+    result = _result(paths, run.book.problems, made, manifest, run.timings)
+    if stopped is not None:
+        raise BuildStopped(result, tuple(made.saving)) from stopped
+    return result
+
+
+def _make(run: _Run, made: _Made, paths: list[Path], force: bool, jobs: int, executor: str, scheduler: str | None,
+          linter: Linter | None, logo: Asset | None, progress: Callable[[Progress], None] | None) -> None:
+    """Plan, check and make the leaflets, recording each result in `made` as it arrives."""
+    project, started = run.project, time.perf_counter()
+    todo, made.skipped, other_codes = _plan(run, paths, force)
     run.time("validate", time.perf_counter() - started)
     to_make = [path for path in paths if path.stem in todo]
-    outputs, built, failures, in_flight, findings = [], [], {}, {}, {}
+    in_flight = {}
     step = _Steps(len(to_make), progress)
     build_id = uuid.uuid4().hex  # tells long-lived workers that files may have changed since their last build
 
@@ -134,33 +195,39 @@ def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = ()
                 began = time.perf_counter()
                 quality = linter.lint(leaflet, project.display(leaflet.path))
                 run.time("lint", time.perf_counter() - began)
-                findings[slug] = quality.findings
+                made.findings[slug] = quality.findings
                 problems = [finding.as_problem() for finding in quality.errors]
             if leaflet is None or problems:
-                failures.setdefault(slug, []).extend(problems)
-                run.state.forget(slug)
+                made.fail(run, slug, problems)
                 step(slug, "failed")
                 continue
             in_flight[slug] = leaflet
-            yield Job(leaflet, project, logo, todo[slug], variant, build_id)
+            yield Job(leaflet, project, logo, todo[slug], run.variant, build_id)
 
-    for result in run_jobs(jobs_to_run(), jobs, executor, scheduler, count=len(to_make)):
-        leaflet = in_flight.pop(result.slug)
-        for stage, seconds in result.timings.items():
-            run.time(stage, seconds)
-        if result.problems:
-            failures.setdefault(result.slug, []).extend(result.problems)
-            run.state.forget(result.slug)
-        else:
-            written = time.perf_counter()
-            outputs.extend(_write(run, leaflet, result))
-            built.append(result.slug)
-            run.time("write", time.perf_counter() - written)
-        step(result.slug, "failed" if result.problems else "built")
-    manifest = update_manifest(out_dir, outputs) if outputs else None
-    run.state.save()
-    run.timings["total"] = time.perf_counter() - started
-    return _result(paths, run.book.problems, outputs, built, skipped, failures, findings, manifest, run.timings)
+    # closing(): on Ctrl-C the workers are stopped at once, not when the generator is collected
+    with closing(run_jobs(jobs_to_run(), jobs, executor, scheduler, count=len(to_make))) as results:
+        for result in results:
+            step(result.slug, _take(run, made, in_flight.pop(result.slug), result))
+
+
+def waiting_for_lock(project: Project, out_dir: Path,
+                     notice: Callable[[str], None] | None) -> Callable[[], None] | None:
+    """What to tell the user when another build into the same folder holds its lock: this one waits for it."""
+    if notice is None:
+        return None
+    return lambda: notice(f"waiting for another build into {project.display(out_dir)}/ to finish…")
+
+
+class BuildStopped(KeyboardInterrupt):
+    """The build was interrupted (Ctrl-C, or a signal the caller raises as KeyboardInterrupt, its __cause__).
+
+    What it had made is saved in the manifest and the build state; `result` says what that was, and `faults` the
+    problems saving them, if any.
+    """
+
+    def __init__(self, result: BuildResult, faults: tuple[Problem, ...] = ()) -> None:
+        super().__init__("the build was stopped")
+        self.result, self.faults = result, faults
 
 
 class UnknownLayout(LeafbindError):
@@ -209,8 +276,28 @@ class _Steps:
             self.progress(Progress(self.done, self.total, slug, status))
 
 
-def _write(run: _Run, leaflet: Leaflet, result: JobResult) -> list[Output]:
-    """Write a leaflet's files and record what they were made from."""
+def _take(run: _Run, made: _Made, leaflet: Leaflet, result: JobResult) -> str:
+    """Record one leaflet's result: write its files, or keep its problems. Returns its status: built or failed."""
+    for stage, seconds in result.timings.items():
+        run.time(stage, seconds)
+    if result.problems:
+        made.fail(run, result.slug, result.problems)
+        return "failed"
+    began = time.perf_counter()
+    try:
+        _write(run, leaflet, result, made.outputs)
+    except FileFault as fault:  # a full disk, a file in the way …: this leaflet fails, the others go on
+        made.fail(run, result.slug, [fault.problem(run.project.display)])
+        return "failed"
+    finally:
+        run.time("write", time.perf_counter() - began)
+    made.built.append(result.slug)
+    return "built"
+
+
+def _write(run: _Run, leaflet: Leaflet, result: JobResult, outputs: list[Output]) -> None:
+    """Write a leaflet's files, adding each to `outputs` as it is written, then record what they were made from.
+    Raises FileFault; the files written before it stay (each is whole) and are listed in the manifest."""
     record = run.state.leaflets.get(leaflet.slug)
     kept = record.outputs if record and record.edition == leaflet.edition else {}
     record = LeafletRecord(
@@ -220,27 +307,47 @@ def _write(run: _Run, leaflet: Leaflet, result: JobResult) -> list[Output]:
         files={path: run.fingerprints.file(path) or "" for path in result.embedded}, outputs=dict(kept))
     inputs = record.inputs(run.fingerprints, run.book.fingerprints) or ""
     by_tail = {file.tail: file for product in run.products for file in run.files(product)}
-    outputs = []
     for tail, data in result.files.items():
         file = by_tail[tail]
         path = output_path(run.out_dir, leaflet.slug, leaflet.edition, tail)
-        write_atomically(path, data)
+        stat = write_atomically(path, data)
         output = describe(path, run.out_dir, data, leaflet, file)
-        stat = path.stat()
         record.outputs[run.kind(file)] = OutputRecord(output.path, output_inputs(inputs, run.kind(file)),
                                                       output.sha256, stat.st_size, stat.st_mtime_ns)
         outputs.append(output)
     run.state.record(leaflet.slug, record)
-    return outputs
 
 
-def _result(paths, general, outputs, built, skipped, failures, findings, manifest, timings) -> BuildResult:
+def _save(run: _Run, made: _Made) -> Path | None:
+    """Write the manifest and the build state, whatever ended the build; a fault writing them is a problem.
+
+    A built leaflet the manifest could not list is forgotten by the build state: the next build makes it again
+    and lists it.
+    """
+    manifest = None
+    if made.outputs:
+        try:
+            manifest = update_manifest(run.out_dir, made.outputs)
+        except FileFault as fault:
+            made.saving.append(fault.problem(run.project.display))
+            for slug in made.built:
+                run.state.forget(slug)
+    try:
+        run.state.save()
+    except FileFault as fault:
+        made.saving.append(fault.problem(run.project.display))
+    return manifest
+
+
+def _result(paths: list[Path], general: tuple[Problem, ...], made: _Made, manifest: Path | None,
+            timings: dict[str, float]) -> BuildResult:
     """Failures, problems and findings in the order of the leaflet files, whatever order the workers finished in."""
     order = {path.stem: number for number, path in enumerate(paths)}
+    failures, findings = made.failures, made.findings
     slugs = sorted(failures, key=lambda slug: order.get(slug, len(order)))
     return BuildResult(
-        outputs=tuple(sorted(outputs, key=lambda o: (order.get(o.slug, 0), o.format, o.path))),
-        problems=(*general, *(problem for slug in slugs for problem in failures[slug])),
+        outputs=tuple(sorted(made.outputs, key=lambda o: (order.get(o.slug, 0), o.format, o.path))),
+        problems=(*general, *(problem for slug in slugs for problem in failures[slug]), *made.saving),
         findings=tuple(finding for slug in sorted(findings, key=order.get) for finding in findings[slug]),
-        built=tuple(sorted(built, key=order.get)), skipped=tuple(skipped), failed=tuple(slugs),
+        built=tuple(sorted(made.built, key=order.get)), skipped=tuple(made.skipped), failed=tuple(slugs),
         failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest, timings=timings)

@@ -3,10 +3,18 @@
 Every executor runs the same function, `make_outputs`, on the same picklable `Job`, and hands back the same
 `JobResult`: the files as bytes, the files they embed, problems and timings. Only the calling process writes
 files, the manifest and the build state, so results are gathered the same way whichever executor ran the work.
+
+Local worker processes never outlive the build: stopped at once when the build is interrupted, and ending by
+themselves when the process that started them is gone, even killed outright (see `guard_worker`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -24,6 +32,8 @@ from .project import Project
 from .render import PrintDocument, RenderedLeaflet, render
 
 EXECUTORS = ("local", "dask")
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+WATCH_SECONDS = 0.5  # how often a worker checks that the build that started it is still running
 
 
 @dataclass(frozen=True)
@@ -116,8 +126,62 @@ def run_jobs(jobs: Iterable[Job], workers: int = 1, executor: str = "local", sch
             yield make_outputs(job)
     else:
         processes = min(workers, count)
-        with ProcessPoolExecutor(max_workers=processes) as pool:
+        pool = ProcessPoolExecutor(max_workers=processes, initializer=guard_worker, initargs=(os.getpid(),))
+        try:
             yield from _windowed(pool, jobs, window=2 * processes)
+        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped early: don't wait for the leaflets in hand
+            _stop(pool)
+            raise
+        pool.shutdown()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Hand out no more work and end the workers now, rather than wait for the leaflets they are making."""
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 (the pool has no public way to do this)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+
+
+def guard_worker(main: int) -> None:
+    """Run in each worker process as it starts, so that no worker outlives the build (`main`: its process id).
+
+    Ctrl-C reaches every process of the terminal's group: the workers ignore it and the main process stops
+    them. If the main process dies without stopping them (even killed with SIGKILL), Linux kills them at once
+    (PR_SET_PDEATHSIG), and everywhere a watch thread sees that their parent changed, or that the main process
+    is gone, and ends them within a second.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the handler a command line may have set in the parent
+    parent = os.getppid()  # the main process; or a fork server, which ends with it
+    _die_with_parent()
+    threading.Thread(target=_watch, args=(main, parent), name="leafbind-watch", daemon=True).start()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies; nothing elsewhere (the watch thread covers it)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _watch(main: int, parent: int) -> None:
+    while os.getppid() == parent and _alive(main):
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)  # the build is gone: nobody will take this worker's result
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal is sent: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, and belongs to someone else
+        pass
+    return True
 
 
 def _windowed(executor: Executor, jobs: Iterable[Job], window: int) -> Iterator[JobResult]:

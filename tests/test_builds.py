@@ -165,10 +165,11 @@ def test_a_broken_state_file_means_a_full_build(project: Path) -> None:
 
 
 def add_leaflet_with_a_broken_image(project: Path) -> None:
-    """A leaflet that passes every check but whose image WeasyPrint can't draw: it fails in the PDF stage."""
-    (project / "assets" / "images" / "broken.svg").write_text("<svg this is not an image")
+    """A leaflet that passes every check but that WeasyPrint can't draw: a character of Unicode's private use
+    area, which no font has. It fails in the PDF stage. (A broken image file no longer gets that far: the asset
+    gate refuses it when the leaflet is checked.)"""
     text = (project / "leaflets" / f"{CALCIUM}.md").read_text("utf-8")
-    text = text.replace("id: PIL-0042", "id: PIL-0999").replace("## ", "![A drawing](../assets/images/broken.svg)\n\n## ", 1)
+    text = text.replace("id: PIL-0042", "id: PIL-0999").replace("## ", "Look for the \ue000 sign.\n\n## ", 1)
     (project / "leaflets" / "broken-image.md").write_text(text, "utf-8")
 
 
@@ -180,7 +181,7 @@ def test_one_broken_leaflet_never_stops_the_others(project: Path) -> None:
     assert sorted(summary["built"]) == sorted(SAMPLE_SLUGS)
     assert [failure["slug"] for failure in summary["failed"]] == ["broken-image"]
     reason = summary["failed"][0]["problems"][0]
-    assert reason.startswith("leaflets/broken-image.md: while making the PDF: Failed to load image")
+    assert reason.startswith("leaflets/broken-image.md: while making the PDF: .notdef glyph rendered")
     assert {(o["slug"], o["format"]) for o in summary["outputs"]} == {(s, f) for s in SAMPLE_SLUGS for f in ("pdf", "epub")}
     assert not (project / "dist" / "broken-image").exists()
 
