@@ -91,6 +91,7 @@ def iter_checked(project: Project, paths: list[Path], book: AuthorBook, other_co
         display = project.display(path)
         leaflet, problems = None, []
         try:
+            project.check_inside(path, display)
             leaflet = validate(load_leaflet(path, display), book, project)
         except ProblemReport as report:
             problems.extend(report.problems)

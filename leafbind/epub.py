@@ -9,6 +9,8 @@ from datetime import datetime
 
 from ebooklib import epub
 
+from .assets import asset_bytes
+from .errors import LeafbindError
 from .render import RenderedLeaflet
 
 STYLESHEET = "leaflet.css"
@@ -31,8 +33,12 @@ def make_epub(rendered: RenderedLeaflet) -> bytes:
                                content=rendered.epub_css.encode())
     book.add_item(stylesheet)
     for number, asset in enumerate(rendered.assets, start=1):
+        try:
+            content = asset_bytes(asset)
+        except ValueError as error:
+            raise LeafbindError(f"the e-book can't be made: {error}") from None
         book.add_item(epub.EpubItem(uid=f"asset-{number}", file_name=asset.href, media_type=asset.media_type,
-                                    content=asset.path.read_bytes()))
+                                    content=content))
     pages = {}
     for page in rendered.epub_pages:
         item = epub.EpubHtml(uid=page.file_name.removesuffix(".xhtml"), file_name=page.file_name,
@@ -96,8 +102,10 @@ def _accessibility(rendered: RenderedLeaflet) -> list[tuple[str, str]]:
 def _contents(rendered: RenderedLeaflet) -> list:
     leaflet = rendered.leaflet
     sections = [epub.Link(f"leaflet.xhtml#{s.anchor}", s.title, s.anchor) for s in leaflet.sections]
-    contents: list = [epub.Link("title-page.xhtml", "Title page", "title-page"),
-                      (epub.Section(leaflet.title, "leaflet.xhtml"), sections)]
+    # A leaflet without `##` sections is one entry: a heading over an empty list would make the nav invalid.
+    body = (epub.Section(leaflet.title, "leaflet.xhtml"), sections) if sections else \
+        epub.Link("leaflet.xhtml", leaflet.title, "leaflet")
+    contents: list = [epub.Link("title-page.xhtml", "Title page", "title-page"), body]
     for page in rendered.epub_pages:
         if page.file_name in FRONT_PAGES or page.file_name == "leaflet.xhtml":
             continue

@@ -1,17 +1,29 @@
-"""Read source files: a leaflet's front matter and body, and YAML files, keeping a map from keys to lines."""
+"""Read source files: a leaflet's front matter and body, and YAML files, keeping a map from keys to lines.
+
+Every source is bounded before it is parsed, so no input can take the machine down: at most MAX_SOURCE_BYTES
+per file, no YAML anchors or aliases (nine lines of nested aliases expand to gigabytes), YAML nested at most
+MAX_YAML_DEPTH levels, and no control characters (they are invisible in an editor, break the e-book's XML and
+cut messages short).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import Problem, ProblemReport
+from .errors import Problem, ProblemReport, visible
 
 FENCE = "---"
 Location = tuple[str | int, ...]
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a leaflet, authors.yaml, a plain-words list or leafbind.toml
+MAX_YAML_DEPTH = 20  # lists and mappings inside each other; the front matter needs 3
+# Characters no source may contain: C0 and C1 controls but tab and line breaks, DEL, the Unicode line and
+# paragraph separators (which YAML and Python count as line breaks but Markdown does not) and non-characters.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -43,24 +55,59 @@ class LeafletSource:
     body_line: int  # line number of the body's first line in the file
 
 
+class _Refused(yaml.composer.ComposerError):
+    """YAML that parses but that leafbind does not read (anchors, aliases, deep nesting)."""
+
+
 class _Loader(yaml.SafeLoader):
-    """The safe loader, keeping dates as written: the schema checks them and says which line is wrong
-    (PyYAML's own date parsing raises a bare ValueError for 2026-02-30)."""
+    """The safe loader, keeping dates as written (the schema checks them and says which line is wrong: PyYAML's
+    own date parsing raises a bare ValueError for 2026-02-30), refusing anchors and aliases, and refusing
+    nesting deeper than MAX_YAML_DEPTH before PyYAML's recursive composer runs out of stack."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                None, None, "anchors and aliases (&name, *name) are not allowed: write each value out in full",
+                event.start_mark)
+        if self.depth >= MAX_YAML_DEPTH:
+            raise _Refused(
+                None, None, f"lists and keys are nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def read_text(path: Path, display: str) -> str:
-    """The file's text; a problem (with the line of the first bad byte) if it isn't UTF-8."""
+    """The file's text, checked to be text a person wrote: at most MAX_SOURCE_BYTES of UTF-8 without control
+    characters. Raises ProblemReport naming the file, and the line of the first bad byte or character."""
     try:
-        data = path.read_bytes()
-        return data.decode("utf-8-sig")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_SOURCE_BYTES + 1)
+    except OSError as error:
+        raise ProblemReport([Problem(display, None, None, f"can't be read ({error.strerror})")]) from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ProblemReport([Problem(display, None, None, f"is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB: "
+                                     "split it into several files (a leaflet this long is too long to read)")])
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ProblemReport([Problem(display, line, None, f"is not UTF-8 text ({error.reason})")]) from None
-    except OSError as error:
-        raise ProblemReport([Problem(display, None, None, f"can't be read ({error.strerror})")]) from None
+    if bad := FORBIDDEN.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        raise ProblemReport([Problem(display, line, None, f"has the invisible character {visible(bad.group())} at "
+                                     f"column {column}: delete it (it often comes from text pasted from Word or "
+                                     "a web page)")])
+    return text
 
 
 def load_leaflet(path: Path, display: str) -> LeafletSource:
@@ -97,7 +144,10 @@ def load_yaml_file(path: Path, display: str) -> YamlDocument:
 
 def parse_yaml(text: str, display: str, line_offset: int) -> YamlDocument:
     """Safe-load YAML text; lines are reported as in the file (`line_offset` lines come before `text`)."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as error:  # a character YAML refuses that FORBIDDEN allows
+        raise ProblemReport([_yaml_problem(error, text, display, line_offset)]) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -115,12 +165,18 @@ def parse_yaml(text: str, display: str, line_offset: int) -> YamlDocument:
 
 
 def _yaml_problem(error: yaml.YAMLError, text: str, display: str, line_offset: int) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text.count("\n", 0, error.position) + 1 + line_offset
+        return Problem(display, line, None, f"has the character {visible(chr(error.character))}, which YAML does "
+                       "not allow: delete it")
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     context = getattr(error, "context_mark", None)
     if context and mark and mark.index >= len(text.rstrip()):
         mark = context  # an unclosed bracket or quote: point at where it was opened, not at the end
     line = mark.line + 1 + line_offset if mark else None
     what = getattr(error, "problem", None) or str(error)
+    if isinstance(error, _Refused):
+        return Problem(display, line, None, what)
     return Problem(display, line, None, f"is not valid YAML here: {what} (check the indentation, colons and quotes)")
 
 

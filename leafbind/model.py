@@ -71,6 +71,21 @@ def _matches(pattern: re.Pattern[str], hint: str):
     return check
 
 
+def _language_tag(value: str) -> str:
+    """A well-formed, registered BCP 47 tag in its standard form: "en-UK" is refused with "use en-GB" (langcodes
+    knows the IANA registry: deprecated and replaced subtags, and which regions exist)."""
+    import langcodes
+
+    if not LANG_PATTERN.match(value) or not langcodes.tag_is_valid(value):
+        raise PydanticCustomError("leafbind_lang", "{value} is not a language tag (use a BCP 47 tag such as en, "
+                                  "en-GB, ar or zh-Hans)", {"value": shown(value)})
+    standard = langcodes.standardize_tag(value)
+    if standard.lower() != value.lower():
+        raise PydanticCustomError("leafbind_lang", "{value} is not the standard language tag: write "
+                                  '"{standard}"', {"value": shown(value), "standard": standard})
+    return value
+
+
 def _web_address(value: str) -> str:
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
         raise PydanticCustomError(
@@ -83,7 +98,7 @@ Date = Annotated[date, BeforeValidator(_parse_date)]
 Text = Annotated[str, BeforeValidator(_text)]
 Paragraph = Annotated[str, BeforeValidator(_text), AfterValidator(_one_paragraph)]
 WebAddress = Annotated[str, BeforeValidator(_text), AfterValidator(_web_address)]
-Lang = Annotated[str, BeforeValidator(_text), AfterValidator(_matches(LANG_PATTERN, "is not a language tag (use a BCP 47 tag such as en or en-GB)"))]
+Lang = Annotated[str, BeforeValidator(_text), AfterValidator(_language_tag)]
 Code = Annotated[str, BeforeValidator(_text), AfterValidator(_matches(CODE_PATTERN, "is not a leaflet code (letters, digits, '-', '.', '/'; up to 40 characters, e.g. PIL-0042)"))]
 Edition = Annotated[int, Field(strict=True, ge=1)]
 LaterEdition = Annotated[int, Field(strict=True, ge=2)]  # edition 1 is recorded by `published`
@@ -212,9 +227,10 @@ class ProjectConfig(Schema):
 class Asset:
     """A file inside the project (or the built-in assets) that an output embeds: image, photo, logo, font."""
 
-    href: str  # project-relative POSIX path, the same in the PDF's HTML and inside the EPUB
-    path: Path  # the file on disk
+    href: str  # its name in every output (the PDF's HTML, inside the EPUB): the project path, made URL-safe
+    path: Path  # the file on disk, every link resolved
     media_type: str
+    digest: str = ""  # SHA-256 of the bytes that were checked: an output embeds those bytes or none
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,27 @@
-"""RenderedLeaflet → print-ready, tagged PDF bytes via WeasyPrint, reading files only from the project."""
+"""RenderedLeaflet → print-ready, tagged PDF bytes via WeasyPrint, reading only the files the asset gate checked."""
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import logging
 import threading
 import uuid
 from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import unquote, urlparse
+from datetime import date
+from urllib.parse import unquote
 
+from .assets import asset_bytes
 from .errors import Problem, ProblemReport
-from .project import MEDIA_TYPES, Project, builtin_dir
+from .model import Asset
+from .project import Project
 from .render import PrintDocument, RenderedLeaflet
 
 DEFAULT_VARIANT = "pdf/ua-1"
+# The documents' base URL: the same wherever the project sits, so nothing WeasyPrint derives from a URL (it
+# names images by a hash of theirs) depends on the folder. Every file under it is served from the checked assets.
+BASE_URL = "file:///leafbind/"
+FONT_EPOCH = 2082844800  # seconds from 1904-01-01, the epoch of a font's `head` dates, to 1970-01-01
 
 
 def pdf_variants() -> list[str]:
@@ -88,20 +95,20 @@ def warm_up(build_id: str) -> None:
 def make_pdf(rendered: RenderedLeaflet, printed: PrintDocument, project: Project, variant: str = DEFAULT_VARIANT) -> bytes:
     """Lay out and write one layout's PDF in memory. Raises ProblemReport if WeasyPrint reports any problem.
 
-    Nothing in the file comes from the clock or chance: dates come from the leaflet (`dcterms.created` and
-    `dcterms.modified` in the layout), and /ID and XMP's DocumentID from the leaflet, edition, layout and variant.
+    Nothing in the file comes from the clock, chance or the machine: dates come from the leaflet
+    (`dcterms.created` and `dcterms.modified` in the layout, and the fonts' `head` dates), /ID and XMP's
+    DocumentID from the leaflet, edition, layout and variant, and URLs from BASE_URL, not the project's folder.
     """
     from weasyprint import HTML
 
     leaflet = rendered.leaflet
-    fetcher = project_fetcher(project)
-    base_url = project.root.as_uri() + "/"
+    fetcher = asset_fetcher(rendered.assets)
     identity = (f"{rendered.url or rendered.organisation}/{leaflet.slug}/edition-{leaflet.edition}/"
                 f"{printed.layout.name}/{variant}")
     display = project.display(leaflet.path)
-    with _Reused.lock, _captured(display) as problems, _document_id(identity):
-        stylesheet = _Reused.stylesheet(printed.css, base_url, fetcher, problems, display)
-        document = HTML(string=printed.html, base_url=base_url, url_fetcher=fetcher)
+    with _Reused.lock, _captured(display) as problems, _document_id(identity), _reproducible_fonts(leaflet.last_changed):
+        stylesheet = _Reused.stylesheet(printed.css, BASE_URL, fetcher, problems, display)
+        document = HTML(string=printed.html, base_url=BASE_URL, url_fetcher=fetcher)
         data = document.write_pdf(stylesheets=[stylesheet], font_config=_Reused.font_config(), pdf_variant=variant,
                                   pdf_identifier=hashlib.md5(identity.encode()).hexdigest().encode(),
                                   uncompressed_pdf=False, cache=_Reused.images)
@@ -127,33 +134,54 @@ def _document_id(identity: str):
         metadata.uuid4 = random_uuid
 
 
-def project_fetcher(project: Project):
-    """A WeasyPrint URL fetcher that reads only files inside the project or leafbind's built-in folders.
+@contextmanager
+def _reproducible_fonts(day: date):
+    """Subset the embedded fonts the same way on every machine, dated by the leaflet, not the clock.
 
-    No network, and no file:// outside those folders: a leaflet can't make the PDF embed /etc/passwd or
-    call a tracking pixel. `assets/…` missing from the project falls back to the built-in assets.
+    WeasyPrint subsets fonts with HarfBuzz where the machine has its subsetter (Debian's libharfbuzz-subset0)
+    and with fontTools elsewhere; the two give different bytes, and HarfBuzz's differ between its versions,
+    which come with the operating system rather than with leafbind. So leafbind always uses fontTools (a Python
+    dependency, pinned like the others; as fast here), and fontTools' `timestampNow`, which stamps the time of
+    saving into each font's `head` table, gives the leaflet's date instead. Both are replaced for the moment
+    the PDF is written (under `_Reused.lock`).
+    """
+    from fontTools.ttLib.tables import _h_e_a_d
+    from weasyprint.pdf import fonts
+
+    stamp = calendar.timegm(day.timetuple()) + FONT_EPOCH
+    clock, _h_e_a_d.timestampNow = _h_e_a_d.timestampNow, lambda: stamp
+    subsetter, fonts.harfbuzz_subset = getattr(fonts, "harfbuzz_subset", None), None
+    try:
+        yield
+    finally:
+        _h_e_a_d.timestampNow = clock
+        fonts.harfbuzz_subset = subsetter
+
+
+def asset_fetcher(assets: tuple[Asset, ...]):
+    """A WeasyPrint URL fetcher that serves only the files the asset gate checked for this leaflet.
+
+    No network, and no file at all but those: a leaflet or a layout can't make the PDF embed /etc/passwd, a
+    file behind a link, or call a tracking pixel. Data URIs (the QR code) are read as usual.
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    allowed = [folder.resolve() for folder in project.allowed_dirs]
-    project_assets = (project.root / "assets").resolve()
+    by_href = {asset.href: asset for asset in assets}
 
-    class ProjectFetcher(URLFetcher):
+    class AssetFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)
-            parsed = urlparse(url)
-            if parsed.scheme != "file":
-                raise ValueError(f"{url} is not inside the project (leafbind never fetches from the network)")
-            path = Path(unquote(parsed.path)).resolve()
-            if not path.exists() and path.is_relative_to(project_assets):
-                path = builtin_dir("assets").resolve() / path.relative_to(project_assets)
-            if not any(path.is_relative_to(folder) for folder in allowed):
-                raise ValueError(f"{path} is outside the project, so it was not read")
-            media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
-            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+            href = unquote(url.removeprefix(BASE_URL)) if url.startswith(BASE_URL) else None
+            if not url.startswith("file:"):
+                raise ValueError(f"{url} is on the network: leafbind never fetches from the network")
+            if href not in by_href:
+                raise ValueError(f"{href or url} is not one of this leaflet's checked files (its images, photos, "
+                                 "logo and fonts): files outside the project are never read")
+            asset = by_href[href]
+            return URLFetcherResponse(url, asset_bytes(asset), {"Content-Type": asset.media_type})
 
-    return ProjectFetcher(allowed_protocols={"file", "data"})
+    return AssetFetcher(allowed_protocols={"file", "data"})
 
 
 class _ListHandler(logging.Handler):

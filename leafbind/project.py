@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from pydantic import ValidationError
 
+from .assets import IMAGE_SUFFIXES, check_file, safe_href
 from .colours import Palette, check_palette, make_palette, parse_colour
-from .errors import Problem, ProblemReport
+from .errors import Problem, ProblemReport, did_you_mean
 from .layouts import BUILTIN, EPUB, Layout
 from .load import read_text
 from .model import SLUG_PATTERN, Asset, CheckConfig, ContactEntry, LayoutEntry, ProjectConfig, plural
@@ -20,13 +23,6 @@ from .model import SLUG_PATTERN, Asset, CheckConfig, ContactEntry, LayoutEntry, 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG_NAME = "leafbind.toml"
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
-MEDIA_TYPES = {
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".svg": "image/svg+xml", ".webp": "image/webp",
-    ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
-    ".css": "text/css",
-}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
 def builtin_dir(name: str) -> Path:
@@ -58,8 +54,17 @@ class Project:
 
     @property
     def allowed_dirs(self) -> tuple[Path, ...]:
-        """The only folders an output may read files from."""
-        return (self.root, builtin_dir("layouts"), builtin_dir("assets"))
+        """The only folders leafbind reads a project's files from: the project and leafbind's built-in folders."""
+        return (self.root, builtin_dir("layouts").resolve(), builtin_dir("assets").resolve())
+
+    def contains(self, path: Path) -> bool:
+        """True when `path`, with every symbolic link resolved, lies inside the project or the built-in folders.
+
+        Checked before any file is read, so a link (to a file or a folder) can't bring a file from elsewhere on
+        the machine into an output or the build state.
+        """
+        real = Path(os.path.realpath(path))
+        return any(real.is_relative_to(folder) for folder in self.allowed_dirs)
 
     @property
     def page_size(self) -> str:
@@ -89,10 +94,10 @@ class Project:
 
     def display(self, path: Path) -> str:
         """A path as the editor knows it: relative to the project when inside it."""
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        for candidate in (Path(os.path.abspath(path)), path.resolve()):  # the link's own name first
+            if candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).as_posix()
+        return str(path)
 
     def leaflet_url(self, slug: str) -> str | None:
         """The leaflet's page on the organisation's website, when leafbind.toml gives one."""
@@ -100,40 +105,57 @@ class Project:
             return None
         return self.config.website.rstrip("/") + f"/{slug}/"
 
-    def find_asset(self, href: str) -> Path | None:
-        """An `assets/…` file from the project, else from the built-in assets (so projects can override by name)."""
-        relative = PurePosixPath(href).relative_to("assets")
-        for folder in self.asset_dirs:
-            candidate = folder / relative
-            if candidate.is_file():
-                return candidate
-        return None
+    def check_inside(self, path: Path, display: str) -> None:
+        """Raise ProblemReport unless the source file `path` (a leaflet, authors.yaml …) lies inside the project
+        once links are resolved: a link to a file elsewhere would publish that file."""
+        if not self.contains(path):
+            raise ProblemReport([Problem(display, None, None, f"is a link to {os.path.realpath(path)}, outside the "
+                                         "project: leafbind reads only the project's own files; copy the file into "
+                                         "the project instead")])
 
     def resolve_file(self, written: str, beside: Path, kinds: set[str] = IMAGE_SUFFIXES) -> Asset:
-        """Resolve a path written in a source file (relative to that file, or `assets/…`) to an Asset.
+        """Resolve a path written in a source file (relative to that file, or `assets/…`) to a checked Asset.
 
-        Raises ValueError with a message for the editor when the file is outside the project, missing or
-        of the wrong kind.
+        `written` may be percent-encoded, as Markdown writes a space (`my%20photo.png`). Symbolic links are
+        resolved before the file is judged, and the file must then lie inside the project or the built-in
+        assets; `assets/…` missing from the project falls back to the built-in assets, so projects can override
+        them by name. Raises ValueError with a message for the editor when the file is outside the project,
+        missing, of the wrong kind, or not what its name says.
         """
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", written) or written.startswith(("/", "\\")):
-            raise ValueError(f'"{written}" must be a path to a file inside the project, such as assets/images/x.png')
-        suffix = PurePosixPath(written).suffix.lower()
+        name = unquote(written)
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) or name.startswith(("/", "\\")):
+            raise ValueError(f'"{name}" must be a path to a file inside the project, such as assets/images/x.png')
+        suffix = PurePosixPath(name).suffix.lower()
         if suffix not in kinds:
-            raise ValueError(f'"{written}" is not a supported file type (use {", ".join(sorted(kinds))})')
-        path = (beside / written).resolve()
-        if not path.is_file() and written.startswith("assets/"):
-            path = self.find_asset(written) or path
-        if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed_dirs):
-            raise ValueError(f'"{written}" points outside the project')
+            raise ValueError(f'"{name}" is not a supported file type (use {", ".join(sorted(kinds))})')
+        path = self._locate(name, beside)
+        if not self.contains(path):
+            raise ValueError(f'"{name}" points outside the project (through a link or "..")')
         if not path.is_file():
-            raise ValueError(f'"{written}" was not found (looked for {self.display(path)})')
-        return Asset(self._href(path), path, MEDIA_TYPES[suffix])
+            raise ValueError(f'"{name}" was not found (looked for {self.display(path)})')
+        return check_file(path, safe_href(self._href(path)), name)
+
+    def _locate(self, name: str, beside: Path) -> Path:
+        """The real path of a written file: beside the source, else (for `assets/…`) the first asset folder
+        holding it."""
+        path = Path(os.path.realpath(beside / name))
+        if path.is_file() or not name.startswith("assets/"):
+            return path
+        relative = PurePosixPath(name).relative_to("assets")
+        for folder in self.asset_dirs:
+            if (folder / relative).is_file():
+                return Path(os.path.realpath(folder / relative))
+        return path
 
     def _href(self, path: Path) -> str:
-        """The project-relative path used in HTML; built-in assets appear under `assets/`."""
-        if path.is_relative_to(self.root):
-            return path.relative_to(self.root).as_posix()
-        return "assets/" + path.relative_to(builtin_dir("assets").resolve()).as_posix()
+        """The project-relative path of a file; built-in assets appear under `assets/` (checked first: a
+        virtual environment inside the project folder holds the built-in assets too)."""
+        builtin = builtin_dir("assets").resolve()
+        if path.is_relative_to(builtin):
+            return "assets/" + path.relative_to(builtin).as_posix()
+        if not path.is_relative_to(self.root):  # leafbind's own layouts: not an asset of the project
+            raise ValueError(f'"{path.name}" is not a file of the project')
+        return path.relative_to(self.root).as_posix()
 
 
 def open_project(root: Path, page_size: str | None = None) -> Project:
@@ -143,6 +165,9 @@ def open_project(root: Path, page_size: str | None = None) -> Project:
     raw: dict = {}
     text = ""
     if path.is_file():
+        if not Path(os.path.realpath(path)).is_relative_to(root):
+            raise ProblemReport([Problem(CONFIG_NAME, None, None, "is a link to a file outside the project: copy "
+                                         "the settings into the project folder instead")])
         text = read_text(path, CONFIG_NAME)
         try:
             raw = tomllib.loads(text)
@@ -188,8 +213,7 @@ def _did_you_mean(key: str) -> str:
              "check": CheckConfig.model_fields}.get(".".join(table))
     if known is None and table and table[0] == "layout":
         known = LayoutEntry.model_fields
-    close = difflib.get_close_matches(name, known or (), n=1)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return did_you_mean(name, known or ())
 
 
 def _colour_problems(config: ProjectConfig, text: str) -> list[Problem]:

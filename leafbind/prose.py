@@ -171,14 +171,16 @@ def _inline(token: Token, line: int) -> tuple[Text, list[Image], list[Link]]:
     parts: list[str] = []
     breaks: list[int] = []
     images, links = [], []
-    here, link = line, None
+    here, link, length = line, None, 0  # length: of the text so far, kept as it grows (linear in the text)
     for child in token.children or ():
         if child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
             here += 1
-            breaks.append(len("".join(parts)))
+            length += 1
+            breaks.append(length)
         elif child.type in ("text", "code_inline"):
             parts.append(child.content)
+            length += len(child.content)
             if link is not None:
                 link[0].append(child.content)
         elif child.type == "image":

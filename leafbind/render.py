@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from dataclasses import dataclass, replace
@@ -12,6 +13,7 @@ from pathlib import Path
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError)
 
+from .assets import FONT_SUFFIXES, IMAGE_SUFFIXES
 from .citations import Citation, cite_leaflet, reference_list
 from .colours import Palette
 from .errors import LeafbindError
@@ -116,12 +118,15 @@ def _render(leaflet: Leaflet, project: Project, logo: Asset | None, layouts: tup
         for name, template, title, semantics in EPUB_PAGES
         if name != "sources.xhtml" or leaflet.sources
     )
-    assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
-    for href in CSS_URL.findall(epub_css):
-        assets.setdefault(href, _css_asset(project, href))
     qr = qr_code(url) if url else None
     prints = tuple(_print(env, project.layouts[name], LayoutContext(**base, qr=qr, target="print"), project.page_size)
                    for name in layouts)
+    assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
+    for css, name in ((epub_css, "epub.css"), *((printed.css, printed.layout.stylesheet) for printed in prints)):
+        for href in CSS_URL.findall(css):
+            if not href.startswith(("data:", "#")):
+                asset = _css_asset(project, href, name)
+                assets.setdefault(asset.href, asset)
     return RenderedLeaflet(leaflet, project.config.organisation, url, prints, epub_pages=pages, epub_css=epub_css,
                            assets=tuple(sorted(assets.values(), key=lambda a: a.href)))
 
@@ -132,12 +137,13 @@ def _print(env: Environment, layout: Layout, context: LayoutContext, paper: str)
                          _template(env, layout.stylesheet).render(context=context))
 
 
-def _css_asset(project: Project, href: str) -> Asset:
+def _css_asset(project: Project, href: str, stylesheet: str) -> Asset:
+    """A file a stylesheet refers to (a font, a background image), through the same gate as every asset. A URL
+    is relative to the project folder, as the stylesheet is laid over the project's pages."""
     try:
-        return project.resolve_file(href, project.root, kinds={".ttf", ".otf", ".woff", ".woff2", ".png", ".svg",
-                                                                 ".jpg", ".jpeg", ".gif", ".webp"})
+        return project.resolve_file(href, project.root, kinds=IMAGE_SUFFIXES | FONT_SUFFIXES)
     except ValueError as error:
-        raise LeafbindError(f"layouts/epub.css: {error}") from None
+        raise LeafbindError(f"layouts/{stylesheet}: {error}") from None
 
 
 @lru_cache(maxsize=8)
@@ -145,15 +151,28 @@ def environment(layout_dirs: tuple) -> Environment:
     """The Jinja environment: the project's layouts first, then the built-in ones (also as `base/…`)."""
     project_dir, builtin = (str(path) for path in layout_dirs)
     loader = ChoiceLoader([
-        FileSystemLoader(project_dir),
-        PrefixLoader({"base": FileSystemLoader(builtin)}),
-        FileSystemLoader(builtin),
+        ContainedLoader(project_dir),
+        PrefixLoader({"base": ContainedLoader(builtin)}),
+        ContainedLoader(builtin),
     ])
     env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["long_date"] = long_date
     env.filters["month_year"] = lambda day: day.strftime("%B %Y")
     return env
+
+
+class ContainedLoader(FileSystemLoader):
+    """Jinja's file loader, refusing a template that is a link to a file outside its folder: a layout can't
+    bring a file from elsewhere on the machine into an output."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(Path(os.path.realpath(filename)).is_relative_to(Path(folder).resolve())
+                   for folder in self.searchpath):
+            raise LeafbindError(f'layout "{template}" is a link to a file outside the layouts folder: copy the file '
+                                "into layouts/ instead")
+        return source, filename, uptodate
 
 
 def _template(env: Environment, name: str):

@@ -38,14 +38,17 @@ class Fingerprints:
 
     def __init__(self, project: Project, version: str) -> None:
         self._files: dict[str, str | None] = {}
+        self._project = project
         self.shared = self._shared(project, version)
 
     def file(self, path: Path | str) -> str | None:
-        """The hash of the file's bytes, or None if it can't be read."""
+        """The hash of the file's bytes, or None if it can't be read or is a link to a file outside the project
+        (never read: such a leaflet or layout fails its check, and so is never skipped as unchanged)."""
         key = str(path)
         if key not in self._files:
             try:
-                self._files[key] = hashlib.sha256(Path(key).read_bytes()).hexdigest()
+                inside = self._project.contains(Path(key))
+                self._files[key] = hashlib.sha256(Path(key).read_bytes()).hexdigest() if inside else None
             except OSError:
                 self._files[key] = None
         return self._files[key]
@@ -112,7 +115,8 @@ def is_current(record: OutputRecord | None, inputs: str, out_dir: Path) -> bool:
 
 
 class BuildState:
-    """The records of one output folder; read at the start of a build, written once at its end."""
+    """The records of one output folder; read at the start of a build, written once at its end (whatever ended it),
+    both with the folder's lock held."""
 
     def __init__(self, out_dir: Path, leaflets: dict[str, LeafletRecord] | None = None) -> None:
         self.path = out_dir / STATE_FILE
@@ -144,6 +148,7 @@ class BuildState:
             self.changed = True
 
     def save(self) -> None:
+        """Write the records if they changed. Raises output.FileFault (a full disk …): the caller reports it."""
         if not self.changed:
             return
         document = {"version": STATE_VERSION, "generator": "leafbind",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, ProblemReport
+from .errors import Problem, ProblemReport, did_you_mean
 from .load import LeafletSource, YamlDocument, load_yaml_file
 from .markdown import render_body
 from .model import (SLUG_PATTERN, Author, AuthorEntry, FrontMatter, HistoryEntry, Leaflet, Revision, Source,
@@ -39,6 +39,7 @@ def load_authors(project: Project) -> AuthorBook:
     if not path.is_file():
         return AuthorBook(display)
     try:
+        project.check_inside(path, display)
         document = load_yaml_file(path, display)
     except ProblemReport as report:
         return AuthorBook(display, problems=report.problems, readable=False)
@@ -82,10 +83,11 @@ def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leafl
                                 "use lowercase letters, digits and hyphens only, e.g. knee-pain.md"))
     body = render_body(source.body, source.body_line, source.path, source.display, project)
     problems.extend(body.problems)
+    problems.extend(_check_authors(_author_keys(front, source), source, book))
+    problems.extend(_check_links(body, source))
     if front is not None:
         problems.extend(_check_dates(front, source))
         problems.extend(_check_history(front, source))
-        problems.extend(_check_authors(front, source, book))
     if problems:
         raise ProblemReport(sorted(problems, key=lambda p: (p.line or 0)))
     return Leaflet(
@@ -153,9 +155,32 @@ def _date_order(entry: HistoryEntry, previous: HistoryEntry | None, front: Front
     return None
 
 
-def _check_authors(front: FrontMatter, source: LeafletSource, book: AuthorBook) -> list[Problem]:
+def _author_keys(front: FrontMatter | None, source: LeafletSource) -> list[tuple[int, str]]:
+    """The author keys to look up: from the valid front matter, or, when another field has a problem, every
+    key written as text, so that a bad date does not hide an unknown author until the next run."""
+    keys = front.authors if front is not None else source.front.data.get("authors")
+    if not isinstance(keys, list):
+        return []
+    return [(index, key) for index, key in enumerate(keys) if isinstance(key, str) and key.strip()]
+
+
+def _check_links(body, source: LeafletSource) -> list[Problem]:
+    """`#section` links must lead to a section of this leaflet: an e-book with a broken one is invalid."""
+    anchors = [section.anchor for section in body.sections]
+    return [Problem(source.display, line, "body", f'the link "#{target}" leads to no section of this leaflet'
+                    + (did_you_mean(target, anchors) or _anchor_list(anchors)))
+            for line, target in body.fragments if target not in anchors]
+
+
+def _anchor_list(anchors: list[str]) -> str:
+    if not anchors:
+        return " (it has no '##' sections to link to)"
+    return " (its sections are " + ", ".join(f"#{anchor}" for anchor in anchors) + ")"
+
+
+def _check_authors(keys: list[tuple[int, str]], source: LeafletSource, book: AuthorBook) -> list[Problem]:
     problems = []
-    for index, key in enumerate(front.authors):
+    for index, key in keys:
         line = source.front.line_of(("authors", index))
         if key in book.broken or not book.readable:
             problems.append(Problem(source.display, line, "authors", f'author "{key}" has problems in {book.display}'))
@@ -198,9 +223,7 @@ def _message(item: dict, schema: type[BaseModel]) -> str:
         return f"is required: add a line '{field}: …'"
     if kind == "extra_forbidden":
         fields = _known_fields(schema, item["loc"])
-        close = difflib.get_close_matches(str(field), fields, n=1)
-        hint = f' (did you mean "{close[0]}"?)' if close else f" (known fields: {', '.join(fields)})"
-        return "is not a known field" + hint
+        return "is not a known field" + (did_you_mean(field, fields) or f" (known fields: {', '.join(fields)})")
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"must be a whole number (got {shown(value)})"
     if kind == "greater_than_equal":

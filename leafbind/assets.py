@@ -1,0 +1,309 @@
+"""The asset gate: every file an output embeds — image, photo, logo, font — is checked here, once, before any
+product uses it, and every product reads it back through here.
+
+A file passes when it is what its name says: a PNG, JPEG, GIF or WebP that Pillow decodes completely, within a
+size a leaflet needs; a font whose tables fontTools can read; an SVG that parses as XML without entity
+declarations and holds no active content. SVGs are not copied as they are but written again from what was
+parsed (`clean_svg`): no script, event handler, embedded HTML, external reference, comment or DOCTYPE survives,
+so what a reading app or a browser gets is exactly what was checked. Where a file lies (inside the project,
+symbolic links resolved) is `Project.resolve_file`'s concern; what it holds is this module's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from .model import Asset
+
+MEDIA_TYPES = {
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+    ".svg": "image/svg+xml", ".webp": "image/webp",
+    ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
+}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2"}
+RASTER_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+MAX_ASSET_BYTES = 20 * 1024 * 1024  # a photo for a leaflet needs a fraction of this
+MAX_SVG_DEPTH = 100  # groups inside groups: drawings need a handful
+MAX_PIXELS = 40_000_000  # 40 megapixels: a full-page photo at 300 dpi is 9
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+XML = "http://www.w3.org/XML/1998/namespace"
+SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def safe_href(relative: str) -> str:
+    """The name a file has inside the outputs: its project path when that is plain ASCII without spaces (as
+    EPUB readers and web servers need); else the path with those characters replaced and a short digest of the
+    original path added, so two files never share a name."""
+    parts = PurePosixPath(relative).parts
+    if all(SAFE_PART.match(part) for part in parts):
+        return relative
+    cleaned = [re.sub(r"[^A-Za-z0-9._-]+", "-", part).lstrip("-.") or "file" for part in parts]
+    stem, dot, suffix = cleaned[-1].rpartition(".")
+    tag = hashlib.sha256(relative.encode()).hexdigest()[:8]
+    cleaned[-1] = f"{stem.rstrip('-')}-{tag}.{suffix}" if dot and stem else f"{cleaned[-1]}-{tag}"
+    return "/".join(cleaned)
+
+
+def check_file(path: Path, href: str, written: str) -> Asset:
+    """An Asset for a file that is what its name says; ValueError with a message for the editor otherwise."""
+    suffix = path.suffix.lower()
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise ValueError(f'"{written}" can\'t be read ({error.strerror})') from None
+    if stat.st_size > MAX_ASSET_BYTES:
+        raise ValueError(f'"{written}" is larger than {MAX_ASSET_BYTES // 1024 // 1024} MB: make it smaller')
+    digest = _checked(path, suffix, stat.st_size, stat.st_mtime_ns)
+    if isinstance(digest, Exception):
+        raise ValueError(f'"{written}" {digest}')
+    return Asset(href, path, MEDIA_TYPES[suffix], digest)
+
+
+@lru_cache(maxsize=256)  # an author's photo or the logo serves many leaflets: checked once per process
+def _checked(path: Path, suffix: str, size: int, mtime_ns: int) -> str | ValueError:
+    """The file's SHA-256 once it is checked, or the problem found (returned, so that it is cached too)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return ValueError(f"can't be read ({error.strerror})")
+    try:
+        if suffix == ".svg":
+            clean_svg(data)
+        elif suffix in FONT_SUFFIXES:
+            _check_font(path)
+        else:
+            _check_raster(path, suffix)
+    except ValueError as error:
+        return error
+    return hashlib.sha256(data).hexdigest()
+
+
+def asset_bytes(asset: Asset) -> bytes:
+    """The bytes an output embeds for `asset`: an SVG as cleaned, anything else as checked. Raises ValueError if
+    the file changed since it was checked, so nothing unchecked reaches an output."""
+    try:
+        data = asset.path.read_bytes()
+    except OSError as error:
+        raise ValueError(f'"{asset.href}" can\'t be read ({error.strerror})') from None
+    if hashlib.sha256(data).hexdigest() != asset.digest:
+        raise ValueError(f'"{asset.href}" changed while the build was running: build again')
+    return _clean_svg_cached(data) if asset.media_type == "image/svg+xml" else data
+
+
+@lru_cache(maxsize=64)
+def _clean_svg_cached(data: bytes) -> bytes:
+    return clean_svg(data)
+
+
+def _check_raster(path: Path, suffix: str) -> None:
+    """Decode the whole picture, strictly: WeasyPrint, once imported, tells Pillow to accept truncated files
+    (ImageFile.LOAD_TRUNCATED_IMAGES), which would let a damaged photo into the e-book."""
+    from PIL import ImageFile
+
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        _decode(path, RASTER_FORMATS[suffix])
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
+def _decode(path: Path, expected: str) -> None:
+    from PIL import Image  # Pillow comes with WeasyPrint; imported only when there is an image to check
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.format != expected:
+                    raise ValueError(f"is a {image.format} image, not {expected} as its name says: save it as "
+                                     f"{expected} or rename it")
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise ValueError(f"is {width} × {height} pixels: scale it down to at most "
+                                     f"{MAX_PIXELS // 1_000_000} megapixels")
+                image.load()  # decode every pixel: a truncated or corrupt file fails here, not in a reader's app
+    except ValueError:
+        raise
+    except (OSError, SyntaxError, EOFError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValueError(f"is not a readable {expected} image ({_reason(error)})") from None
+
+
+def _check_font(path: Path) -> None:
+    from fontTools.ttLib import TTFont, TTLibError  # fontTools comes with WeasyPrint
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            font["cmap"], font["head"]  # noqa: B018 (reading the tables is the check)
+    except (TTLibError, OSError, KeyError, AssertionError, ValueError, EOFError) as error:
+        raise ValueError(f"is not a readable font ({_reason(error)})") from None
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text if len(text) < 120 else text[:117] + "…"
+
+
+# --- SVG ----------------------------------------------------------------------------------------------------
+
+ACTIVE_ELEMENTS = {"script": "a script", "foreignObject": "embedded HTML (foreignObject)",
+                   "handler": "an event handler", "listener": "an event listener"}
+ANIMATIONS = {"set", "animate", "animateColor", "animateMotion", "animateTransform"}
+URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+LOCAL_REFERENCE = re.compile(r"^(#|data:image/(png|jpeg|gif|webp)[;,])", re.IGNORECASE)
+
+
+def clean_svg(data: bytes) -> bytes:
+    """The SVG written again from its parsed elements, keeping what draws the picture (SVG elements, their
+    attributes and text, `xlink:href` to its own parts). Raises ValueError, naming the line, for an entity
+    declaration, a script, event handler, embedded HTML or any reference outside the file. Comments, DOCTYPE,
+    processing instructions and other programs' data (Inkscape's, metadata) are left out."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import XMLParser
+
+    builder = _SvgBuilder()
+    parser = XMLParser(target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    builder.parser = parser
+    try:
+        parser.feed(data)
+        root = parser.close()
+    except DefusedXmlException:
+        raise ValueError(f"declares entities (line {builder.line}): leafbind does not read SVGs with "
+                         "<!ENTITY …> declarations; export the image again without them") from None
+    except ET.ParseError as error:
+        raise ValueError(f"is not a valid SVG image (line {error.position[0]}: {_reason(error)})") from None
+    if root is None or root.tag != f"{{{SVG}}}svg":
+        raise ValueError("is not an SVG image (its outermost element is not <svg>)")
+    return _serialise(root)
+
+
+class _SvgBuilder:
+    """Builds the cleaned tree while the parser reads, refusing active content with its line."""
+
+    def __init__(self) -> None:
+        self.tree = ET.TreeBuilder()
+        self.parser = None
+        self.skipping = 0  # depth inside an element of another program's namespace, left out with its content
+        self.started = False
+        self.depth = 0
+
+    @property
+    def line(self) -> int:
+        return self.parser.parser.CurrentLineNumber if self.parser else 0
+
+    def refuse(self, what: str) -> None:
+        raise ValueError(f"contains {what} (line {self.line}): leafbind never puts active content or "
+                         "outside references into a leaflet; remove it and export the image again")
+
+    def start(self, tag, attributes):
+        namespace, name = _split(tag)
+        if namespace not in (SVG, "") or self.skipping:
+            if not self.started:
+                raise ValueError("is not an SVG image (its outermost element is not <svg>)")
+            self.skipping += 1
+            return None
+        if name in ACTIVE_ELEMENTS:
+            self.refuse(ACTIVE_ELEMENTS[name])
+        if name in ANIMATIONS and _animates_reference(attributes):
+            self.refuse("an animation that changes a link or an event handler")
+        self.depth += 1
+        if self.depth > MAX_SVG_DEPTH:
+            raise ValueError(f"has elements nested more than {MAX_SVG_DEPTH} deep (line {self.line}): simplify it")
+        self.started = True
+        return self.tree.start(f"{{{SVG}}}{name}", self.attributes(attributes))
+
+    def attributes(self, attributes: dict) -> dict:
+        kept = {}
+        for key, value in attributes.items():
+            namespace, name = _split(key)
+            if name.lower().startswith("on"):
+                self.refuse(f'an event handler ({name}="…")')
+            if name == "href" and namespace in ("", XLINK):
+                self.check_reference(value.strip())
+            if any(word in value.lower() for word in ("url(", "@import", "javascript:")):
+                self.check_style(value)
+            if namespace in ("", XLINK) or (namespace == XML and name in ("space", "lang")):
+                kept[key] = value
+        return kept
+
+    def check_reference(self, target: str) -> None:
+        if not LOCAL_REFERENCE.match(target):
+            self.refuse(f'a reference to "{_reason(ValueError(target))}", outside the image')
+
+    def check_style(self, css: str) -> None:
+        if "@import" in css.lower() or "javascript:" in css.lower():
+            self.refuse("a style that loads something from outside the image")
+        for _, target in URL.findall(css):
+            self.check_reference(target.strip())
+
+    def end(self, tag):
+        if self.skipping:
+            self.skipping -= 1
+            return None
+        self.depth -= 1
+        element = self.tree.end(f"{{{SVG}}}{_split(tag)[1]}")
+        if element.tag == f"{{{SVG}}}style":
+            self.check_style(element.text or "")
+        return element
+
+    def data(self, text):
+        if not self.skipping:
+            self.tree.data(text)
+
+    def close(self):
+        if not self.started:
+            raise ValueError("is not an SVG image (it has no <svg> element)")
+        return self.tree.close()
+
+    def pi(self, target, text=None):
+        if target.lower() == "xml-stylesheet":
+            self.refuse("a link to an outside stylesheet (<?xml-stylesheet …?>)")
+
+    def comment(self, text):
+        return None
+
+
+ATTRIBUTE_PREFIXES = {"": "", XLINK: "xlink:", XML: "xml:"}
+
+
+def _serialise(root: ET.Element) -> bytes:
+    """The cleaned tree as SVG: SVG elements unprefixed, `xlink:` and `xml:` attributes. Written here rather than
+    by ElementTree, whose prefixes come from a registry every library in the process can change."""
+    uses_xlink = any(_split(key)[0] == XLINK for element in root.iter() for key in element.attrib)
+    declarations = f' xmlns="{SVG}"' + (f' xmlns:xlink="{XLINK}"' if uses_xlink else "")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + _element(root, declarations)).encode("utf-8")
+
+
+def _element(element: ET.Element, declarations: str = "") -> str:
+    name = _split(element.tag)[1]
+    attributes = "".join(f' {ATTRIBUTE_PREFIXES[_split(key)[0]]}{_split(key)[1]}="{_escape(value, True)}"'
+                         for key, value in element.attrib.items())
+    inside = _escape(element.text or "") + "".join(
+        _element(child) + _escape(child.tail or "") for child in element)
+    if not inside:
+        return f"<{name}{declarations}{attributes}/>"
+    return f"<{name}{declarations}{attributes}>{inside}</{name}>"
+
+
+def _escape(text: str, attribute: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") if attribute else text
+
+
+def _split(tag: str) -> tuple[str, str]:
+    """'{namespace}name' → (namespace, name); 'name' → ('', name)."""
+    if tag.startswith("{"):
+        namespace, _, name = tag[1:].partition("}")
+        return namespace, name
+    return "", tag
+
+
+def _animates_reference(attributes: dict) -> bool:
+    animated = next((value for key, value in attributes.items() if _split(key)[1] == "attributeName"), "")
+    return animated.split(":")[-1] == "href" or animated.lower().startswith("on")
