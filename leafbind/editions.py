@@ -61,11 +61,14 @@ class _Front:
         return len(self.text) if found < 0 else found + 1
 
 
-def new_edition(project: Project, slug: str, note: str, when: date | None = None) -> EditionChange:
+def new_edition(project: Project, slug: str, note: str, when: date | None = None, *,
+                same_day: bool = False) -> EditionChange:
     """Record a new edition of leaflet `slug` in its source file, dated `when` (default today).
 
     The leaflet must be valid first (else ProblemReport, and nothing is written). Raises UnknownLeaflet for an
-    unknown slug, and LeafbindError for a blank or multi-paragraph note or a date before the last change.
+    unknown slug, and LeafbindError for a blank or multi-paragraph note, a date before the last change, or
+    (unless `same_day`) the date of the current edition: two editions on one day are nearly always one
+    command run twice, and a second edition can't be taken back once it is printed.
     """
     leaflet = _valid_leaflet(project, slug)
     display = project.display(leaflet.path)
@@ -74,6 +77,8 @@ def new_edition(project: Project, slug: str, note: str, when: date | None = None
     if when < leaflet.last_changed:
         raise LeafbindError(f"{display}: a new edition can't be dated {when}: the leaflet last changed on "
                             f"{leaflet.last_changed} (use that date or a later one)")
+    if when == edition_date(leaflet) and not same_day:
+        raise LeafbindError(_same_day(leaflet, when, display))
     data = _read_bytes(leaflet.path, display)
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     old_text = data[len(bom):].decode("utf-8")
@@ -104,6 +109,27 @@ def _checked_note(note: str, display: str) -> str:
         raise LeafbindError(f"{display}: {NOTE_IS} not plain text: remove the control character "
                             f"U+{ord(bad.group()):04X}")
     return note
+
+
+def edition_date(leaflet: Leaflet) -> date:
+    """The date of the leaflet's current edition: its `history` entry's, or `published` for edition 1. (Not
+    `updated`: that also moves for a correction made within an edition.) An edition raised by hand, with no
+    entry, has only `updated` to date it."""
+    if leaflet.history and leaflet.history[-1].edition == leaflet.edition:
+        return leaflet.history[-1].date
+    return leaflet.published if leaflet.edition == 1 else leaflet.last_changed
+
+
+def _same_day(leaflet: Leaflet, when: date, display: str) -> str:
+    """Why a second edition on the day of the current one is refused, and the ways on."""
+    current = leaflet.edition
+    recorded = bool(leaflet.history) and leaflet.history[-1].edition == current
+    change = (f"to change its note, edit edition {current}'s entry under 'history' in the file" if recorded
+              else f"to change edition {current}, edit the leaflet itself")
+    return (f"{display}: edition {current} is already dated {when}, so a new edition that day would be a "
+            f"second one (was the command run twice?). Nothing was changed: {change}; for edition "
+            f"{current + 1}, give a later day with --date YYYY-MM-DD, or add --same-day if it really is a "
+            f"second edition on {when}")
 
 
 def _read_bytes(path: Path, display: str) -> bytes:

@@ -11,15 +11,18 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from . import starter
 from .catalogue import check_catalogue
 from .errors import Problem, ProblemReport
-from .model import CheckConfig, Leaflet, plural
+from .load import load_yaml_file
+from .model import Author, CheckConfig, Leaflet, plural
 from .plainwords import PlainWords, abbreviations, load_plain_words, spelled_out
 from .project import CONFIG_NAME, Project, config_line
 from .prose import Prose, Text, read_prose, sentences
 from .readability import Scores, score
+from .validate import AUTHORS_FILE
 
 ERROR, WARNING = "error", "warning"
 SECTION_MIN_WORDS = 100  # shorter sections are not scored: the formulas need a few sentences to mean anything
@@ -42,6 +45,7 @@ RULES = {  # code → what it checks (README.md, "Quality checks", explains each
     "link-text": "links whose text does not say where they go",
     "sources": "at least one source",
     "review-date": "a review date, not passed and not within review_notice days",
+    "placeholder": "sample text of the starter leaflet (publish new) still in the leaflet or its authors",
 }
 VAGUE_LINKS = {"click here", "here", "click", "this", "this link", "link", "this page", "page", "read more", "more",
                "more info", "more information", "find out more", "see here", "go", "website", "this website"}
@@ -147,6 +151,18 @@ class Linter:
     config: CheckConfig
     words: PlainWords
     today: date
+    authors: Path | None = None  # leaflets/authors.yaml, whose lines the findings about authors give
+    authors_display: str = AUTHORS_FILE
+
+    def author_line(self, key: str, name: str) -> int | None:
+        """The line of author `key`'s `name` in authors.yaml. Authors keep no lines once checked (nothing else
+        needs them), so the file is read again here, which only a finding about an author does."""
+        if self.authors is None:
+            return None
+        try:
+            return load_yaml_file(self.authors, self.authors_display).line_of((key, name))
+        except ProblemReport:
+            return None
 
     def lint(self, leaflet: Leaflet, display: str) -> Quality:
         prose = read_prose(leaflet.body, leaflet.body_line)
@@ -162,6 +178,7 @@ class Linter:
         run.structure()
         run.media()
         run.front_matter()
+        run.placeholders()
         findings = sorted(f for f in run.findings if f.code not in self.config.disable)
         return Quality(leaflet.slug, display, leaflet.title, leaflet.lang, overall, sections, tuple(findings))
 
@@ -173,7 +190,9 @@ def make_linter(project: Project, today: date) -> Linter:
     if not path.resolve().is_relative_to(project.root.resolve()):
         raise ProblemReport([Problem(CONFIG_NAME, config_line(project.config_source, "check.words"), "check.words",
                                      f'"{config.words}" is outside the project folder: keep it beside leafbind.toml')])
-    return Linter(config, load_plain_words(path, project.display(path)), today)
+    authors = project.leaflets_dir / AUTHORS_FILE
+    words = load_plain_words(path, project.display(path))
+    return Linter(config, words, today, authors, project.display(authors))
 
 
 @dataclass
@@ -353,6 +372,37 @@ class _Run:
         elif days <= self.config.review_notice:
             when = "today" if days == 0 else f"in {plural(days, 'day')}"
             self.find(line, "review-date", WARNING, f"the review date {review} is {when}: plan the review")
+
+    # --- Placeholders: the starter's sample text, never replaced -------------------------------------------
+
+    def placeholders(self) -> None:
+        """The sample text `publish new` writes is valid, so nothing else stops it: find it in the summary,
+        the body and the leaflet's authors (their entries in authors.yaml, with those lines)."""
+        summary = Text(self.leaflet.summary, self.front_line("summary"))
+        if sample := starter.placeholder_in(summary.text):
+            self.find(summary.line, "placeholder", ERROR,
+                      f"the summary still has the starter's sample text {_quote(sample)}: say in a sentence "
+                      "or two who the leaflet is for and what it explains")
+        for block in self.prose.blocks:
+            if sample := starter.placeholder_in(block.text):
+                self.find(block.line, "placeholder", ERROR, f"the starter's sample text {_quote(sample)} is "
+                          "still here: write the leaflet's own text in its place")
+        for author in self.leaflet.authors:
+            self.starter_author(author)
+
+    def starter_author(self, author: Author) -> None:
+        who = f'author "{author.key}" (of {self.leaflet.slug})'
+        if starter.is_starter_author(author.name):
+            self.find_in_authors(author.key, "name", f'{who} still has the starter\'s name "{author.name}": '
+                                 "write the name of the person or team, as readers should see it")
+        if starter.is_starter_bio(author.bio):
+            self.find_in_authors(author.key, "bio", f"{who} still has the starter's bio: say who they are "
+                                 "and what they do, in a sentence or two")
+
+    def find_in_authors(self, key: str, name: str, message: str) -> None:
+        """A finding in authors.yaml, on the line of the author's `name` or `bio`."""
+        self.findings.append(Finding(self.linter.authors_display, self.linter.author_line(key, name),
+                                     "placeholder", ERROR, message))
 
 
 def _quote(text: str) -> str:

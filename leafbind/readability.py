@@ -4,6 +4,8 @@
   them: English, German (Amstad), Spanish (Fernández Huerta), French, Italian (Flesch–Vacca), Dutch
   (Douma), Russian and Hungarian.
 - Flesch–Kincaid grade and SMOG: US school grades, made for English; they are left out for other languages.
+- SMOG only for a text of 30 sentences or more: McLaughlin defined it on a sample of 30 sentences. On a
+  shorter text textstat scales the count of long words up to 30 sentences: a guess, not a grade to judge by.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .prose import Text, count_words, sentences
 
 EASE_LANGUAGES = {"en", "de", "es", "fr", "it", "nl", "ru", "hu"}  # textstat's reading-ease constants
 GRADE_LANGUAGES = {"en"}  # Flesch–Kincaid and SMOG are English formulas
+SMOG_SENTENCES = 30  # the smallest sample SMOG is defined for
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Scores:
     sentences: int
     ease: float | None  # Flesch reading ease
     grade: float | None  # Flesch–Kincaid grade
-    smog: float | None
+    smog: float | None  # None too for a text of fewer than SMOG_SENTENCES sentences
 
     def as_dict(self) -> dict:
         return {"words": self.words, "sentences": self.sentences, "flesch_reading_ease": _round(self.ease),
@@ -67,5 +70,5 @@ def score(text: str, lang: str) -> Scores:
     english = root in GRADE_LANGUAGES
     return Scores(words, count, meter.flesch_reading_ease(text),
                   meter.flesch_kincaid_grade(text) if english else None,
-                  meter.smog_index(text) if english else None)
+                  meter.smog_index(text) if english and count >= SMOG_SENTENCES else None)
 

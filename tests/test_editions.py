@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import build, make_project, pdf_pages
 from lxml import etree
 
@@ -21,6 +22,7 @@ from leafbind import LeafbindError, ProblemReport, check_catalogue, editions, op
 from leafbind.catalogue import UnknownLeaflet
 from leafbind.editions import EditionChange, new_edition
 from leafbind.model import Revision
+from publish import cli
 
 SLUG = "knee-pain"
 NOTE = 'Added "what to avoid" — and the physio\'s phone number: 0100 000 000'
@@ -345,6 +347,77 @@ def test_safety_net_refuses_an_edit_that_went_wrong(project: Path, monkeypatch: 
                                         "leafbind could not edit it safely")
     assert what in str(caught.value)
     assert path.read_text("utf-8") == leaflet(before)
+
+
+# --- Two editions on one day: refused unless asked for -----------------------------------------------------
+
+
+def same_day(edition: int, day: date, change: str) -> str:
+    return (f"leaflets/knee-pain.md: edition {edition} is already dated {day}, so a new edition that day would be "
+            f"a second one (was the command run twice?). Nothing was changed: {change}; for edition {edition + 1}, "
+            f"give a later day with --date YYYY-MM-DD, or add --same-day if it really is a second edition on {day}")
+
+
+def test_the_same_command_run_twice_makes_one_edition(project: Path) -> None:
+    before, after = SHAPES["nothing-to-start-from"]
+    path = write(project, leaflet(before))
+    bump(project)
+    with pytest.raises(LeafbindError) as caught:
+        bump(project)
+    assert str(caught.value) == same_day(2, WHEN, "to change its note, edit edition 2's entry under 'history' in "
+                                                  "the file")
+    assert path.read_text("utf-8") == leaflet(after)
+    assert bump(project, "New exercises.", date(2027, 3, 13)).new_edition == 3  # a later day is fine
+
+
+def test_an_edition_on_the_day_the_leaflet_was_published_is_refused(project: Path) -> None:
+    before, _ = SHAPES["nothing-to-start-from"]
+    path = write(project, leaflet(before))
+    with pytest.raises(LeafbindError) as caught:
+        bump(project, when=date(2026, 1, 5))
+    assert str(caught.value) == same_day(1, date(2026, 1, 5), "to change edition 1, edit the leaflet itself")
+    assert path.read_text("utf-8") == leaflet(before)
+
+
+def test_a_correction_after_the_edition_does_not_date_the_edition(project: Path) -> None:
+    """`updated` moves for corrections too: a new edition on the day of a correction is the day's first."""
+    before, _ = SHAPES["history-dash-on-its-own-line-other-key-order"]  # edition 2 of 2026-02-01
+    write(project, leaflet(before.replace("updated: 2026-02-01", "updated: 2026-06-30")))
+    assert bump(project, when=date(2026, 6, 30)).new_edition == 3
+
+
+def test_an_edition_raised_by_hand_is_dated_by_updated(project: Path) -> None:
+    before = f"{TOP}updated: 2026-06-30\nedition: 2\n"  # no history entry for edition 2
+    path = write(project, leaflet(before))
+    with pytest.raises(LeafbindError) as caught:
+        bump(project, when=date(2026, 6, 30))
+    assert str(caught.value) == same_day(2, date(2026, 6, 30), "to change edition 2, edit the leaflet itself")
+    assert path.read_text("utf-8") == leaflet(before)
+
+
+def test_same_day_allows_a_second_edition_that_day(project: Path) -> None:
+    before, _ = SHAPES["nothing-to-start-from"]
+    write(project, leaflet(before))
+    bump(project)
+    change = new_edition(open_project(project), SLUG, "Corrected the phone number.", WHEN, same_day=True)
+    assert (change.new_edition, change.date) == (3, WHEN)
+    assert [(revision.edition, revision.date) for revision in history_of(project)] == [(2, WHEN), (3, WHEN)]
+
+
+def test_the_command_refuses_a_second_edition_that_day_and_says_how_to_go_on(project: Path) -> None:
+    before, _ = SHAPES["nothing-to-start-from"]
+    path = write(project, leaflet(before))
+    command = ["edition", SLUG, "--note", "New exercises.", "--date", "2027-03-12", "--project", str(project)]
+    assert CliRunner().invoke(cli, command).exit_code == 0
+    edited = path.read_bytes()
+    again = CliRunner().invoke(cli, command)
+    assert again.exit_code == 1
+    assert again.output == "error: " + same_day(2, WHEN, "to change its note, edit edition 2's entry under "
+                                                         "'history' in the file") + "\n"
+    assert path.read_bytes() == edited
+    anyway = CliRunner().invoke(cli, [*command, "--same-day"])
+    assert anyway.exit_code == 0, anyway.output
+    assert "edition 2 → 3, updated 2027-03-12." in anyway.output
 
 
 # --- The history on the citation page of a real PDF and EPUB ---------------------------------------------

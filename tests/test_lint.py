@@ -18,7 +18,8 @@ from conftest import REPO, assert_valid_epub, build
 from leafbind import open_project
 from leafbind.lint import RULES, lint_catalogue
 from leafbind.prose import read_prose, sentences
-from leafbind.readability import score
+from leafbind import starter
+from leafbind.readability import SMOG_SENTENCES, score
 from publish import cli
 
 TODAY = date(2026, 11, 26)  # conftest fixes SOURCE_DATE_EPOCH to this date for the CLI
@@ -117,7 +118,9 @@ def test_scores_are_textstats_own_and_match_the_formulas_worked_by_hand() -> Non
     scores = score(passage, "en")
     assert scores.ease == pytest.approx(textstat.flesch_reading_ease(passage))
     assert scores.grade == pytest.approx(textstat.flesch_kincaid_grade(passage))
-    assert scores.smog == pytest.approx(textstat.smog_index(passage))
+    assert scores.smog is None  # 3 sentences: SMOG needs 30
+    passages = " ".join([passage] * 10)
+    assert score(passages, "en").smog == pytest.approx(textstat.smog_index(passages))
 
 
 def test_other_languages_get_textstats_reading_ease_for_them_and_no_english_grades() -> None:
@@ -157,7 +160,36 @@ def test_a_hard_leaflet_is_an_error_and_each_hard_section_is_named(project: Path
     assert grade[0][2].startswith("the introduction reads at Flesch–Kincaid grade ")
     assert grade[1][2].startswith("the leaflet reads at Flesch–Kincaid grade ")
     assert "aim for 8 or below (above 10 is an error)" in grade[1][2]
-    assert of(found, "smog-grade")[0][:2] == (13, "error")
+
+
+def test_smog_is_scored_only_on_30_sentences_or_more() -> None:
+    """SMOG is defined on 30 sentences; on fewer, textstat scales up a count it never saw."""
+    sentence = "Rehabilitation considerably diminishes subsequent hospitalisation. "
+    assert score(sentence * (SMOG_SENTENCES - 1), "en").smog is None
+    thirty = sentence * SMOG_SENTENCES
+    assert score(thirty, "en").sentences == 30
+    assert score(thirty, "en").smog == pytest.approx(textstat.smog_index(thirty))
+    assert score(thirty, "en").grade is not None and score(sentence, "en").grade is not None
+
+
+def test_a_hard_leaflet_gets_a_smog_finding_only_when_it_is_long_enough(project: Path) -> None:
+    intro = "Most knee pain gets better in a few weeks. You can often look after it at home."
+    short = findings(project, edited((intro, HARD_INTRO)))  # 23 sentences in all: hard, but no SMOG
+    assert of(short, "reading-grade") and of(short, "smog-grade") == []
+    longer = findings(project, edited((intro, HARD_INTRO + "\n\n" + HARD_INTRO.split("\n\n")[0] * 2)))
+    smog = of(longer, "smog-grade")  # 35 sentences
+    assert [(line, severity) for line, severity, _ in smog] == [(13, "error")]
+    assert smog[0][2].startswith("the leaflet reads at SMOG grade ")
+
+
+def test_a_short_leaflet_shows_no_smog_in_the_table_or_the_json(project: Path) -> None:
+    write(project, CLEAN)
+    table = run("check", "knee-pain", "--project", str(project))
+    cells = table.output.splitlines()[1].split()
+    assert cells[0] == "knee-pain" and float(cells[1]) > 0 and cells[2] == "-"  # a grade, but no SMOG
+    document = json.loads(run("check", "knee-pain", "--format", "json", "--project", str(project)).output)
+    assert document["leaflets"][0]["scores"]["smog"] is None
+    assert document["leaflets"][0]["scores"]["flesch_kincaid_grade"] is not None
 
 
 def test_grade_limits_come_from_leafbind_toml_and_may_differ_per_language(project: Path) -> None:
@@ -359,6 +391,71 @@ def test_the_review_date_is_present_and_not_passed(project: Path, review: str, t
     assert of(found, "review-date") == expected
 
 
+# --- Placeholders: the starter's sample text ------------------------------------------------------------------
+
+
+def line_of(path: Path, text: str) -> int:
+    """The number of the first line of `path` holding `text`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+def test_a_new_leaflet_is_refused_until_its_sample_text_is_replaced(tmp_path: Path) -> None:
+    assert run("new", "knee-pain", "--project", str(tmp_path)).exit_code == 0
+    leaflet, authors = tmp_path / "leaflets" / "knee-pain.md", tmp_path / "leaflets" / "authors.yaml"
+    result = run("check", "--project", str(tmp_path))
+    assert result.exit_code == 1
+    who = 'author "editorial-team" (of knee-pain)'
+    assert [line for line in result.output.splitlines() if ": placeholder: " in line] == [
+        f"leaflets/authors.yaml:{line_of(authors, 'name: Editorial Team')}: placeholder: error: {who} still has "
+        "the starter's name \"Editorial Team\": write the name of the person or team, as readers should see it",
+        f"leaflets/authors.yaml:{line_of(authors, 'bio:')}: placeholder: error: {who} still has the starter's "
+        "bio: say who they are and what they do, in a sentence or two",
+        f"leaflets/knee-pain.md:{line_of(leaflet, 'summary:')}: placeholder: error: the summary still has the "
+        "starter's sample text \"One short paragraph saying who this leaflet is…\": say in a sentence or two who "
+        "the leaflet is for and what it explains",
+        f"leaflets/knee-pain.md:{line_of(leaflet, starter.INTRODUCTION)}: placeholder: error: the starter's sample "
+        "text \"Write a short introduction here: what the condition…\" is still here: write the leaflet's own "
+        "text in its place",
+        f"leaflets/knee-pain.md:{line_of(leaflet, starter.SECTION[0])}: placeholder: error: the starter's sample "
+        "text \"Start each section with a '##' heading.\" is still here: write the leaflet's own text in its "
+        "place",
+        f"leaflets/knee-pain.md:{line_of(leaflet, starter.HELP)}: placeholder: error: the starter's sample text "
+        "\"Say when and how to get help.\" is still here: write the leaflet's own text in its place",
+    ]
+    assert line_of(leaflet, "summary:") == 3 and line_of(authors, "bio:") == 5
+    refused = run("build", "--format", "epub", "--quiet", "--project", str(tmp_path))
+    assert refused.exit_code == 1 and not (tmp_path / "dist" / "knee-pain").exists()
+
+    text = leaflet.read_text(encoding="utf-8")
+    for sample, own in ((starter.SUMMARY, "How to look after a sore knee at home."),
+                        (starter.INTRODUCTION, "Most knee pain gets better in a few weeks."),
+                        (" ".join(starter.SECTION), "Rest your knee and raise it when you can."),
+                        (starter.HELP, "See a doctor if the pain is bad.")):
+        assert sample in text
+        text = text.replace(sample, own)
+    leaflet.write_text(text, encoding="utf-8")
+    authors.write_text(authors.read_text(encoding="utf-8").replace(
+        "name: Editorial Team", "name: Riverside Editorial Team").replace(
+        starter.AUTHOR_BIO, "Nurses and GPs who write the clinic's leaflets."), encoding="utf-8")
+    result = run("check", "--project", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert ": placeholder: " not in result.output and ": error: " not in result.output
+    built = run("build", "--format", "epub", "--quiet", "--project", str(tmp_path))
+    assert built.exit_code == 0, built.output
+    assert (tmp_path / "dist" / "knee-pain" / "knee-pain-ed1.epub").is_file()
+
+
+def test_sample_text_is_found_inside_edited_text_but_real_names_and_text_pass(project: Path) -> None:
+    found = findings(project, edited(("Wrap the ice pack in a towel first.",
+                                      "Wrap the ice pack in a towel first. Say when and how\nto GET help.")))
+    assert of(found, "placeholder") == [(17, "error", "the starter's sample text \"Say when and how to get help.\" "
+                                                      "is still here: write the leaflet's own text in its place")]
+    assert starter.placeholder_in("Say when to get help.") is None
+    assert starter.is_starter_author("editorial  team") and not starter.is_starter_author("Riverside Editorial Team")
+    assert not starter.is_starter_bio("The editorial team writes the leaflets.")
+
+
 # --- 5. Settings and report ------------------------------------------------------------------------------------
 
 
@@ -384,8 +481,11 @@ def test_the_deliberately_hard_leaflet_prints_every_finding_with_its_line(projec
     expected = (HERE / "quality" / "hard-to-read.txt").read_text(encoding="utf-8").splitlines()
     assert result.output.splitlines()[:len(expected)] == expected
     assert all(line.startswith("leaflets/hard-to-read.md:") for line in expected[:-4])
-    # Every rule but reading ease (for languages with no grade measure) and headings (it is short).
-    assert {line.split(": ")[1] for line in expected[:-4]} == set(RULES) - {"reading-ease", "headings"}
+    # Every rule but reading ease (for languages with no grade measure), headings and SMOG (it is too short:
+    # 72 words, fewer than 30 sentences) and placeholder (it was not started with `publish new`).
+    assert {line.split(": ")[1] for line in expected[:-4]} == set(RULES) - {"reading-ease", "headings",
+                                                                             "smog-grade", "placeholder"}
+    assert expected[-2].split()[:3] == ["hard-to-read", "13.3", "-"]
 
 
 def test_strict_turns_warnings_into_a_failure(project: Path) -> None:
