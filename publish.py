@@ -1,6 +1,6 @@
 """publish: the leafbind command line. Thin: parse options, call the library once, report.
 
-Exit status: 0 success, 1 a leaflet or setting has problems, 2 usage error.
+Exit status: 0 success, 1 a leaflet or setting has problems, 2 usage error; 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 from __future__ import annotations
@@ -8,20 +8,22 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 import leafbind
-from leafbind.build import FORMATS, Progress, UnknownLayout, build_catalogue
 from leafbind import clock
+from leafbind.build import FORMATS, BuildStopped, Progress, UnknownLayout, build_catalogue, waiting_for_lock
 from leafbind.catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_for_review, find_leaflets
 from leafbind.editions import new_edition
 from leafbind.errors import LeafbindError, ProblemReport
 from leafbind.lint import WARNING, lint_catalogue
 from leafbind.model import plural
-from leafbind.output import OUTPUT_KEYS, write_atomically
+from leafbind.output import OUTPUT_KEYS, FileFault, output_lock, write_atomically
 from leafbind.pdf import DEFAULT_VARIANT, pdf_variants
 from leafbind.project import PAGE_SIZES, open_project
 from leafbind.report import quality_page
@@ -43,12 +45,39 @@ VARIANT_HELP = (f"PDF variant WeasyPrint writes (default: {DEFAULT_VARIANT}, tag
 
 
 def project_option(command):
-    return click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("."), show_default=True, help=PROJECT_HELP)(command)
+    """--project DIR: an existing folder (else a usage error) holding leaflets/ (else exit status 1)."""
+    return _project_option(command, _with_leaflets)
+
+
+def any_project_option(command):
+    """--project DIR for `publish new`: any existing folder, even an empty one (new makes its leaflets/)."""
+    return _project_option(command, None)
+
+
+def _project_option(command, callback):
+    return click.option("--project", "project_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        default=Path("."), show_default=True, help=PROJECT_HELP, callback=callback)(command)
+
+
+class NotAProject(click.ClickException):
+    """A --project folder without leaflets/: exit status 1, shown like the other errors."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _with_leaflets(ctx, param, project_dir: Path) -> Path:
+    """A folder without leaflets/ is most likely the wrong folder: say so, rather than build nothing and succeed."""
+    if not ctx.resilient_parsing and not (project_dir / "leaflets").is_dir():
+        shown = f"this folder ({Path.cwd()})" if project_dir == Path(".") else str(project_dir)
+        raise NotAProject(f"{shown} has no leaflets/ folder: is this a leafbind project? "
+                          "(publish new SLUG starts one)")
+    return project_dir
 
 
 def reporting(command):
-    """Turn problems in the project into messages and exit status 1, never a traceback."""
+    """Turn problems in the project, and faults writing files, into messages and exit status 1, never a
+    traceback; Ctrl-C and SIGTERM into one line and exit status 130 or 143."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):
@@ -59,11 +88,62 @@ def reporting(command):
         except ProblemReport as report:
             _show_problems(report.problems)
             sys.exit(1)
+        except FileFault as fault:  # a full disk, a read-only folder, a file in the way …
+            _show_problems([fault.problem(_shown(kwargs.get("project_dir")))])
+            sys.exit(1)
         except LeafbindError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)
+        except OSError as error:  # any other fault of the system (no process could be started …)
+            where = f"{_shown(kwargs.get('project_dir'))(error.filename)}: " if error.filename else ""
+            click.echo(f"error: {where}{error.strerror or error}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt as stop:
+            sys.exit(_stopped(stop))
 
     return run
+
+
+def _shown(project_dir: Path | None) -> Callable[[Path], str]:
+    """Paths as the editor knows them: relative to the project folder when inside it (as Project.display)."""
+    root = (project_dir or Path(".")).resolve()
+
+    def shown(path) -> str:
+        try:
+            return Path(path).resolve().relative_to(root).as_posix()
+        except (ValueError, OSError, RuntimeError):
+            return str(path)
+
+    return shown
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service manager, a CI job's time limit), raised like Ctrl-C so a build stops the same way."""
+
+
+def _terminate(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: stopping and saving what was made is not cut short
+    raise Terminated()
+
+
+def _stopped(stop: KeyboardInterrupt) -> int:
+    """Say in one line what a stopped command saved (after any fault saving it); its exit status: 130 or 143."""
+    cause = stop.__cause__ if isinstance(stop, BuildStopped) else stop
+    by, status = ("SIGTERM", 143) if isinstance(cause, Terminated) else ("Ctrl-C", 130)
+    if not isinstance(stop, BuildStopped):
+        click.echo(f"Stopped ({by}).", err=True)
+        return status
+    for problem in stop.faults:
+        click.echo(str(problem), err=True)
+    built = len(stop.result.built)
+    if stop.faults:
+        saved = f"{plural(built, 'leaflet')} built, but not all recorded (see above)"
+    elif built:
+        saved = f"{plural(built, 'leaflet')} built and recorded in the manifest"
+    else:
+        saved = "no leaflet built yet"
+    click.echo(f"Stopped ({by}): {saved}; run publish build again to make the rest.", err=True)
+    return status
 
 
 def _show_problems(problems) -> None:
@@ -117,9 +197,14 @@ def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, exe
     out_dir = out_dir if out_dir is not None else project.root / "dist"
     formats = FORMATS if fmt == "all" else (fmt,)
     jobs = jobs or cpus()
-    result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant, layouts=layouts, force=force,
-                             jobs=jobs, executor=executor, scheduler=scheduler, lint=not no_lint,
-                             progress=None if quiet else ProgressDisplay())
+    display = None if quiet else ProgressDisplay()
+    try:
+        result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant, layouts=layouts, force=force,
+                                 jobs=jobs, executor=executor, scheduler=scheduler, lint=not no_lint,
+                                 progress=display, notice=_notice)
+    finally:
+        if display:
+            display.close()  # a stopped build's progress bar ends its line before the message
     warnings = [finding for finding in result.findings if finding.severity == WARNING]
     if as_json:
         click.echo(json.dumps(summary_document(result, jobs, executor), indent=2))
@@ -171,7 +256,17 @@ class ProgressDisplay:
             return
         self.bar.update(1, step.slug)
         if step.done == step.total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _notice(message: str) -> None:
+    """Shown even with --quiet: it explains a wait that would otherwise look like a hang."""
+    click.echo(message, err=True)
 
 
 def _show_summary(result, out_dir: Path) -> None:
@@ -261,8 +356,12 @@ def _score(value: float | None, places: int = 1) -> str:
 
 
 def _write_report(quality, project, out_dir: Path, quiet: bool) -> None:
+    """Written with the output folder's lock held, like a build's files: a build starting meanwhile would take its
+    temporary file for a leftover. A fault writing it is reported by `reporting`."""
     path = out_dir / "quality.html"
-    write_atomically(path, quality_page(quality, project.config.organisation).encode("utf-8"))
+    page = quality_page(quality, project.config.organisation).encode("utf-8")
+    with output_lock(out_dir, waiting_for_lock(project, out_dir, _notice)):
+        write_atomically(path, page)
     if not quiet:
         click.echo(f"Wrote the quality report {path}.")
 
@@ -332,16 +431,20 @@ def _show_table(rows: list[tuple[str, ...]]) -> None:
 @click.option("--note", required=True, help='What changed in this edition, in one paragraph ("Updated the dose advice.").')
 @click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The new edition's date (default: today, or SOURCE_DATE_EPOCH's date when set).")
+@click.option("--same-day", is_flag=True,
+              help="Allow a new edition dated the same day as the current one (else refused: a repeat?).")
 @project_option
 @reporting
-def edition(slug, note, when, project_dir) -> None:
+def edition(slug, note, when, same_day, project_dir) -> None:
     """Start the next edition of leaflet SLUG: raise `edition`, set `updated`, add the note to `history`.
 
     Only those three keys of the front matter change; comments, key order and the body stay exactly as they
     are. Build afterwards to make the new edition's files: the earlier edition's files stay in dist/<slug>/.
+    A new edition dated the same day as the current one is refused (it is nearly always the command run
+    twice); edit the note in the file instead, give a later --date, or add --same-day.
     """
     project = open_project(project_dir)
-    change = new_edition(project, slug, note, when.date() if when else None)
+    change = new_edition(project, slug, note, when.date() if when else None, same_day=same_day)
     click.echo(f"{project.display(change.path)}: edition {change.old_edition} → {change.new_edition}, "
                f"updated {change.date.isoformat()}.")
     click.echo(f"Next: check the text and the review date, then run: publish build {slug}")
@@ -349,19 +452,22 @@ def edition(slug, note, when, project_dir) -> None:
 
 @cli.command()
 @click.argument("slug")
-@project_option
+@any_project_option
 @reporting
 def new(slug, project_dir) -> None:
-    """Write a valid starter leaflet leaflets/SLUG.md to edit (and leaflets/authors.yaml if missing)."""
+    """Write a starter leaflet leaflets/SLUG.md to edit (and leaflets/authors.yaml if missing).
+
+    Its sample text (and the starter author's) is a quality error until replaced: publish check lists it."""
     project = open_project(project_dir)
     try:
         path = new_leaflet(project, slug)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="SLUG") from None
-    click.echo(f"wrote {project.display(path)}: edit it, then run: publish check {slug}")
+    click.echo(f"wrote {project.display(path)}: replace its sample text, then run: publish check {slug}")
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="publish")
 
 
