@@ -16,19 +16,37 @@ from pathlib import Path
 import click
 
 import leafbind
-from leafbind import clock
-from leafbind.build import FORMATS, BuildStopped, Progress, UnknownLayout, build_catalogue, waiting_for_lock
-from leafbind.catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_for_review, find_leaflets
-from leafbind.editions import new_edition
-from leafbind.errors import LeafbindError, ProblemReport
-from leafbind.lint import WARNING, lint_catalogue
-from leafbind.model import plural
-from leafbind.output import OUTPUT_KEYS, FileFault, output_lock, write_atomically
-from leafbind.pdf import DEFAULT_VARIANT, pdf_variants
-from leafbind.project import PAGE_SIZES, open_project
-from leafbind.report import quality_page
-from leafbind.starter import new_leaflet
-from leafbind.workers import EXECUTORS
+from leafbind import (
+    DEFAULT_VARIANT,
+    DUE_WITHIN,
+    EXECUTORS,
+    FORMATS,
+    PAGE_SIZES,
+    BuildOptions,
+    BuildStopped,
+    Dask,
+    FileFault,
+    LeafbindError,
+    Local,
+    ProblemReport,
+    Progress,
+    UnknownLayout,
+    UnknownLeaflet,
+    build_catalogue,
+    check_catalogue,
+    display_path,
+    due_for_review,
+    find_leaflets,
+    new_edition,
+    new_leaflet,
+    open_project,
+    pdf_variants,
+    plural,
+    print_products,
+    review_catalogue,
+    today,
+    write_quality_page,
+)
 
 PROJECT_HELP = "The project folder (holding leaflets/, and optionally layouts/, assets/, leafbind.toml)."
 FORMAT_HELP = "Which outputs to make: pdf, epub or all (default: all)."
@@ -107,14 +125,7 @@ def reporting(command):
 def _shown(project_dir: Path | None) -> Callable[[Path], str]:
     """Paths as the editor knows them: relative to the project folder when inside it (as Project.display)."""
     root = (project_dir or Path(".")).resolve()
-
-    def shown(path) -> str:
-        try:
-            return Path(path).resolve().relative_to(root).as_posix()
-        except (ValueError, OSError, RuntimeError):
-            return str(path)
-
-    return shown
+    return lambda path: display_path(root, Path(path))
 
 
 class Terminated(KeyboardInterrupt):
@@ -193,31 +204,29 @@ def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, exe
     """
     if (executor == "dask") != (scheduler is not None):
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
-    project = open_project(project_dir, page_size)
-    out_dir = out_dir if out_dir is not None else project.root / "dist"
-    formats = FORMATS if fmt == "all" else (fmt,)
-    jobs = jobs or cpus()
+    project = open_project(project_dir)
+    options = BuildOptions.resolve(
+        project, out_dir=out_dir, slugs=tuple(slugs), formats=FORMATS if fmt == "all" else (fmt,), layouts=layouts,
+        page_size=page_size, variant=pdf_variant, force=force, lint=not no_lint, report=report,
+        executor=Dask(scheduler) if executor == "dask" else Local(jobs or cpus()))
     display = None if quiet else ProgressDisplay()
     try:
-        result = build_catalogue(project, out_dir, tuple(slugs), formats, pdf_variant, layouts=layouts, force=force,
-                                 jobs=jobs, executor=executor, scheduler=scheduler, lint=not no_lint,
-                                 progress=display, notice=_notice)
+        result = build_catalogue(project, options, progress=display, notice=_notice)
     finally:
         if display:
             display.close()  # a stopped build's progress bar ends its line before the message
-    warnings = [finding for finding in result.findings if finding.severity == WARNING]
     if as_json:
-        click.echo(json.dumps(summary_document(result, jobs, executor), indent=2))
+        click.echo(json.dumps(result.as_dict(), indent=2))
     else:
-        for finding in warnings:
+        for finding in result.warnings:
             click.echo(str(finding), err=True)
         if result.problems:
             _show_problems(result.problems)
         if not quiet:
-            _show_summary(result, out_dir)
-    if report:
-        _write_report(lint_catalogue(project, tuple(slugs), clock.today()), project, out_dir, quiet or as_json)
-    if result.problems or (strict and warnings):
+            _show_summary(result, options.out_dir)
+    if result.report and not (quiet or as_json):
+        click.echo(f"Wrote the quality report {result.report}.")
+    if result.problems or (strict and result.warnings):
         sys.exit(1)
 
 
@@ -280,22 +289,6 @@ def _show_summary(result, out_dir: Path) -> None:
         click.echo(f"  failed: {failure.slug}: {first}{more}")
 
 
-def summary_document(result, jobs: int, executor: str) -> dict:
-    """The build summary for scripts; its keys are documented in README.md ("Scripts and CI")."""
-    return {
-        "built": list(result.built),
-        "skipped": list(result.skipped),
-        "failed": [{"slug": f.slug, "problems": [str(p) for p in f.problems]} for f in result.failures],
-        "problems": [str(problem) for problem in result.problems],
-        "warnings": [str(finding) for finding in result.findings if finding.severity == WARNING],
-        "outputs": [{key: getattr(o, key) for key in ("slug", "edition", *OUTPUT_KEYS)}
-                    for o in result.outputs],
-        "timings": {stage: round(seconds, 3) for stage, seconds in sorted(result.timings.items())},
-        "jobs": jobs,
-        "executor": executor,
-    }
-
-
 @cli.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -316,13 +309,15 @@ def check(slugs, fmt, strict, report, out_dir, project_dir) -> None:
     Exit status 1 on any problem or quality error, and on warnings too with --strict.
     """
     project = open_project(project_dir)
-    quality = lint_catalogue(project, tuple(slugs), clock.today())
+    quality = review_catalogue(project, tuple(slugs), today())
     if fmt == "json":
         click.echo(json.dumps(quality.as_dict(), indent=2, ensure_ascii=False))
     else:
         _show_quality(quality)
     if report:
-        _write_report(quality, project, out_dir or project.root / "dist", fmt == "json")
+        path = write_quality_page(quality, project, out_dir or project.root / "dist", notice=_notice)
+        if fmt != "json":
+            click.echo(f"Wrote the quality report {path}.")
     if quality.problems or quality.errors or (strict and quality.warnings):
         sys.exit(1)
 
@@ -355,17 +350,6 @@ def _score(value: float | None, places: int = 1) -> str:
     return "-" if value is None else f"{value:.{places}f}"
 
 
-def _write_report(quality, project, out_dir: Path, quiet: bool) -> None:
-    """Written with the output folder's lock held, like a build's files: a build starting meanwhile would take its
-    temporary file for a leftover. A fault writing it is reported by `reporting`."""
-    path = out_dir / "quality.html"
-    page = quality_page(quality, project.config.organisation).encode("utf-8")
-    with output_lock(out_dir, waiting_for_lock(project, out_dir, _notice)):
-        write_atomically(path, page)
-    if not quiet:
-        click.echo(f"Wrote the quality report {path}.")
-
-
 @cli.command(name="list")
 @click.option("--layouts", "show_layouts", is_flag=True,
               help="List the print layouts instead: built-in and the project's own, with the files they write.")
@@ -388,7 +372,7 @@ def list_leaflets(show_layouts, due, days, project_dir) -> None:
     if due:
         rows = [("SLUG", "TITLE", "ED", "REVIEW", "STATUS")]
         rows += [(leaflet.slug, leaflet.title, str(leaflet.edition), str(leaflet.review or "-"), status)
-                 for leaflet, status in due_for_review(checked.leaflets, clock.today(), days)]
+                 for leaflet, status in due_for_review(checked.leaflets, today(), days)]
     else:
         rows = [("SLUG", "TITLE", "ED", "PUBLISHED", "UPDATED", "REVIEW", "AUTHORS")]
         rows += [(leaflet.slug, leaflet.title, str(leaflet.edition), str(leaflet.published),
@@ -407,12 +391,13 @@ def list_leaflets(show_layouts, due, days, project_dir) -> None:
 def _show_layouts(project) -> None:
     """NAME, where it comes from, the paper, the files it writes, whether `publish build` makes it by default."""
     rows = [("LAYOUT", "FROM", "PAPER", "FILES", "DEFAULT")]
-    for layout in project.layouts.values():
+    for product in print_products(project):
+        layout = product.layout
         origin = layout.origin + (f" (based on {layout.based_on})" if layout.based_on else "")
         if project.overrides(layout):
             origin += f", styled by layouts/{layout.stylesheet}"
         rows.append((layout.name, origin, layout.paper_name(project.page_size),
-                     " ".join(f"<slug>-ed<N>{file.tail}" for file in layout.files),
+                     " ".join(file.name("<slug>", "<N>") for file in product.files),
                      "yes" if layout.name in project.config.layouts else ""))
     _show_table(rows)
     click.echo()

@@ -1,15 +1,39 @@
-"""leafbind: publish patient-information leaflets as print-ready PDF handouts and accessible EPUB 3 e-books."""
+"""leafbind: publish patient-information leaflets as print-ready PDF handouts and accessible EPUB 3 e-books.
 
-__version__ = "0.4.0"
+The public API, everything the command line (publish.py) uses:
 
-from .build import BuildResult, build_catalogue  # noqa: E402 (the build state records __version__)
-from .catalogue import check_catalogue, find_leaflets  # noqa: E402
-from .errors import LeafbindError, Problem, ProblemReport  # noqa: E402
-from .load import load_leaflet  # noqa: E402
-from .model import Leaflet  # noqa: E402
-from .project import Project, open_project  # noqa: E402
+    project = open_project(Path("."))                              # leafbind.toml read and checked
+    options = BuildOptions.resolve(project, layouts=("booklet",))  # defaults < leafbind.toml < these
+    result = build_catalogue(project, options)                     # BuildResult: outputs, problems, .as_dict()
+
+    review_catalogue(project, slugs, today())                      # publish check: sources and quality
+    new_edition(project, slug, note) · new_leaflet(project, slug) · due_for_review(leaflets, today())
+"""
+
+from .build import BuildOptions, BuildResult, BuildStopped, Progress, build_catalogue
+from .catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_for_review, find_leaflets
+from .clock import today
+from .editions import new_edition
+from .errors import LeafbindError, Problem, ProblemReport, plural
+from .lint import QualityReport
+from .load import load_leaflet
+from .model import Leaflet
+from .output import FileFault
+from .paths import display as display_path
+from .pdf import DEFAULT_VARIANT, pdf_variants
+from .products import FORMATS, UnknownLayout, choose_products, print_products
+from .project import Project, open_project
+from .review import review_catalogue, write_quality_page
+from .settings import PAGE_SIZES
+from .starter import new_leaflet
+from .version import __version__
+from .workers import EXECUTORS, Dask, Local
 
 __all__ = [
-    "BuildResult", "Leaflet", "LeafbindError", "Problem", "ProblemReport", "Project",
-    "build_catalogue", "check_catalogue", "find_leaflets", "load_leaflet", "open_project",
+    "DEFAULT_VARIANT", "DUE_WITHIN", "EXECUTORS", "FORMATS", "PAGE_SIZES",
+    "BuildOptions", "BuildResult", "BuildStopped", "Dask", "FileFault", "Leaflet", "LeafbindError", "Local",
+    "Problem", "ProblemReport", "Progress", "Project", "QualityReport", "UnknownLayout", "UnknownLeaflet",
+    "__version__", "build_catalogue", "check_catalogue", "choose_products", "display_path", "due_for_review",
+    "find_leaflets", "load_leaflet", "new_edition", "new_leaflet", "open_project", "pdf_variants", "plural",
+    "print_products", "review_catalogue", "today", "write_quality_page",
 ]

@@ -1,24 +1,28 @@
-"""The asset gate: every file an output embeds — image, photo, logo, font — is checked here, once, before any
-product uses it, and every product reads it back through here.
+"""The asset gate: every file an output embeds — image, photo, logo, font — is found and checked here, once,
+before any product uses it, and every product reads it back through here.
 
-A file passes when it is what its name says: a PNG, JPEG, GIF or WebP that Pillow decodes completely, within a
+A file is found where its source says (relative to that file, or `assets/…` in the project, else in the
+built-in assets), with every symbolic link resolved, and must then lie inside the project or the built-in
+assets. It passes when it is what its name says: a PNG, JPEG, GIF or WebP that Pillow decodes completely, within a
 size a leaflet needs; a font whose tables fontTools can read; an SVG that parses as XML without entity
 declarations and holds no active content. SVGs are not copied as they are but written again from what was
 parsed (`clean_svg`): no script, event handler, embedded HTML, external reference, comment or DOCTYPE survives,
-so what a reading app or a browser gets is exactly what was checked. Where a file lies (inside the project,
-symbolic links resolved) is `Project.resolve_file`'s concern; what it holds is this module's.
+so what a reading app or a browser gets is exactly what was checked.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import warnings
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from .model import Asset
+from .paths import builtin_dir, display, inside
 
 MEDIA_TYPES = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -35,6 +39,54 @@ SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 XML = "http://www.w3.org/XML/1998/namespace"
 SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def resolve_asset(root: Path, written: str, beside: Path, kinds: set[str] = IMAGE_SUFFIXES) -> Asset:
+    """The checked Asset for a path written in a source file of the project at `root` (relative to that file, in
+    `beside`, or `assets/…`).
+
+    `written` may be percent-encoded, as Markdown writes a space (`my%20photo.png`). Symbolic links are resolved
+    before the file is judged, and it must then lie inside the project or the built-in assets; `assets/…`
+    missing from the project falls back to the built-in assets, so projects can override them by name. Raises
+    ValueError with a message for the editor when the file is outside the project, missing, of the wrong kind,
+    or not what its name says.
+    """
+    name = unquote(written)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) or name.startswith(("/", "\\")):
+        raise ValueError(f'"{name}" must be a path to a file inside the project, such as assets/images/x.png')
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in kinds:
+        raise ValueError(f'"{name}" is not a supported file type (use {", ".join(sorted(kinds))})')
+    path = _locate(root, name, beside)
+    if not inside(root, path):
+        raise ValueError(f'"{name}" points outside the project (through a link or "..")')
+    if not path.is_file():
+        raise ValueError(f'"{name}" was not found (looked for {display(root, path)})')
+    return check_file(path, safe_href(_project_path(root, path)), name)
+
+
+def _locate(root: Path, name: str, beside: Path) -> Path:
+    """The real path of a written file: beside the source, else (for `assets/…`) the first asset folder holding
+    it, the project's before the built-in one."""
+    path = Path(os.path.realpath(beside / name))
+    if path.is_file() or not name.startswith("assets/"):
+        return path
+    relative = PurePosixPath(name).relative_to("assets")
+    for folder in (root / "assets", builtin_dir("assets")):
+        if (folder / relative).is_file():
+            return Path(os.path.realpath(folder / relative))
+    return path
+
+
+def _project_path(root: Path, path: Path) -> str:
+    """The project-relative path of a file; built-in assets appear under `assets/` (checked first: a virtual
+    environment inside the project folder holds the built-in assets too)."""
+    builtin = builtin_dir("assets")
+    if path.is_relative_to(builtin):
+        return "assets/" + path.relative_to(builtin).as_posix()
+    if not path.is_relative_to(root):  # leafbind's own layouts: not an asset of the project
+        raise ValueError(f'"{path.name}" is not a file of the project')
+    return path.relative_to(root).as_posix()
 
 
 def safe_href(relative: str) -> str:

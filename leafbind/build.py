@@ -26,13 +26,14 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, clock
-from .catalogue import check_project, files_by_slug, iter_checked, select
-from .errors import LeafbindError, Problem
-from .layouts import EPUB, EPUB_FILE, OutputFile
-from .lint import Finding, Linter, make_linter
-from .model import Asset, Leaflet
+from . import clock
+from .catalogue import files_by_slug, iter_checked, select
+from .errors import Problem
+from .lint import WARNING, Finding, Linter, make_linter
+from .make import Job, JobResult
+from .model import Leaflet
 from .output import (
+    OUTPUT_KEYS,
     FileFault,
     Output,
     describe,
@@ -43,12 +44,44 @@ from .output import (
     write_atomically,
 )
 from .pdf import DEFAULT_VARIANT
+from .products import FORMATS, OutputFile, Product, choose_products
 from .project import Project
+from .review import review_catalogue, waiting_for_lock, write_quality_page
 from .state import BuildState, Fingerprints, LeafletRecord, OutputRecord, is_current, output_inputs
 from .validate import AuthorBook, load_authors
-from .workers import Job, JobResult, run_jobs
+from .version import __version__
+from .workers import LOCAL, Executor, Local, run_jobs
 
-FORMATS = ("pdf", "epub")
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build, resolved once — the defaults, then leafbind.toml, then what the command line says — and
+    then passed whole to the build (`BuildOptions.resolve` does the resolving)."""
+
+    out_dir: Path
+    products: tuple[Product, ...]  # print products in the order asked, then the e-book
+    paper: str = "a4"  # a4 or letter
+    variant: str = DEFAULT_VARIANT  # the PDF variant of the layouts that don't set their own
+    slugs: tuple[str, ...] = ()  # the leaflets to build (default: every leaflet)
+    force: bool = False  # make every chosen output again, even those unchanged
+    executor: Executor = LOCAL
+    lint: bool = True  # quality-check each leaflet made; one with quality errors is not made
+    report: bool = False  # also write quality.html into the output folder
+
+    @classmethod
+    def resolve(cls, project: Project, *, out_dir: Path | None = None, slugs: tuple[str, ...] = (),
+                formats: tuple[str, ...] = FORMATS, layouts: tuple[str, ...] = (), page_size: str | None = None,
+                variant: str = DEFAULT_VARIANT, force: bool = False, executor: Executor = LOCAL, lint: bool = True,
+                report: bool = False) -> BuildOptions:
+        """Options from the command line's choices, each unset one taken from leafbind.toml, else the default.
+        Raises UnknownLayout for a layout the project doesn't have."""
+        return cls(out_dir if out_dir is not None else project.root / "dist",
+                   choose_products(project, formats, layouts), page_size or project.config.page_size, variant,
+                   tuple(slugs), force, executor, lint, report)
+
+    def state_key(self, product: Product, file: OutputFile) -> str:
+        """How the build state knows an output: its name and the options that change its bytes."""
+        return product.state_key(file, self.paper, self.variant)
 
 
 @dataclass(frozen=True)
@@ -78,40 +111,57 @@ class BuildResult:
     failures: tuple[Failure, ...] = ()  # each failed leaflet with its own problems
     manifest: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds: per stage summed over leaflets, and total
+    executor: Executor = LOCAL
+    report: Path | None = None  # quality.html, when the options asked for it
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The quality warnings of the leaflets checked (their errors are among `problems`)."""
+        return tuple(finding for finding in self.findings if finding.severity == WARNING)
+
+    def as_dict(self) -> dict:
+        """The build summary for scripts and CI (`publish build --json`); README.md ("Scripts and CI") documents
+        its keys."""
+        jobs, executor = self.executor.describe()
+        return {
+            "built": list(self.built),
+            "skipped": list(self.skipped),
+            "failed": [{"slug": f.slug, "problems": [str(p) for p in f.problems]} for f in self.failures],
+            "problems": [str(problem) for problem in self.problems],
+            "warnings": [str(finding) for finding in self.warnings],
+            "outputs": [{key: getattr(o, key) for key in ("slug", "edition", *OUTPUT_KEYS)} for o in self.outputs],
+            "timings": {stage: round(seconds, 3) for stage, seconds in sorted(self.timings.items())},
+            "jobs": jobs,
+            "executor": executor,
+        }
 
 
 @dataclass
 class _Run:
     project: Project
-    out_dir: Path
-    products: tuple[str, ...]  # print layouts by name, and "epub"
-    variant: str
+    options: BuildOptions
     book: AuthorBook
     fingerprints: Fingerprints
     state: BuildState
     timings: dict[str, float] = field(default_factory=dict)
 
-    def files(self, product: str) -> tuple[OutputFile, ...]:
-        return (EPUB_FILE,) if product == EPUB else self.project.layouts[product].files
+    @property
+    def out_dir(self) -> Path:
+        return self.options.out_dir
 
-    def kind(self, file: OutputFile) -> str:
-        """An output's kind: its file name and the options that change its bytes."""
-        if file.layout is None:
-            return file.tail
-        variant = self.project.layouts[file.layout].pdf_variant(self.variant)
-        return f"{file.tail} {self.project.page_size} {variant}"
-
-    def stale_products(self, path: Path, record: LeafletRecord | None) -> tuple[str, ...]:
+    def stale_products(self, path: Path, record: LeafletRecord | None) -> tuple[Product, ...]:
         """The products of this leaflet that must be made again (all of them unless its record says otherwise)."""
+        products = self.options.products
         if record is None or record.source != self.project.display(path) or \
                 record.source_sha256 != self.fingerprints.file(path):
-            return self.products
+            return products
         inputs = record.inputs(self.fingerprints, self.book.fingerprints)
         if inputs is None:
-            return self.products
-        return tuple(product for product in self.products if not all(
-            is_current(record.outputs.get(self.kind(file)), output_inputs(inputs, self.kind(file)), self.out_dir)
-            for file in self.files(product)))
+            return products
+        return tuple(product for product in products if not all(
+            is_current(record.outputs.get(key := self.options.state_key(product, file)), output_inputs(inputs, key),
+                       self.out_dir)
+            for file in product.files))
 
     def time(self, stage: str, seconds: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + seconds
@@ -134,48 +184,46 @@ class _Made:
         run.state.forget(slug)
 
 
-def build_catalogue(project: Project, out_dir: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
-                    variant: str = DEFAULT_VARIANT, *, layouts: tuple[str, ...] = (), force: bool = False,
-                    jobs: int = 1, executor: str = "local", scheduler: str | None = None, lint: bool = True,
-                    progress: Callable[[Progress], None] | None = None,
+def build_catalogue(project: Project, options: BuildOptions, *, progress: Callable[[Progress], None] | None = None,
                     notice: Callable[[str], None] | None = None) -> BuildResult:
-    """Build the chosen leaflets (default: all) into `out_dir`, as PDFs in the chosen layouts (default: those of
-    leafbind.toml) and as EPUB. With `lint`, the leaflets made are quality-checked first, and one with quality
-    errors is not made. `notice` is told, once, if the build must wait for another build into `out_dir`.
+    """Build the chosen leaflets (default: all) as the options say. With `options.lint`, the leaflets made are
+    quality-checked first, and one with quality errors is not made. `progress` is told of each leaflet as it is
+    done; `notice`, once, if the build must wait for another build into the same output folder.
 
-    Raises ProblemReport only for broken settings; UnknownLayout for a bad name; FileFault if `out_dir` can't be
-    made or written into; BuildStopped on Ctrl-C (KeyboardInterrupt), after saving what was made.
+    Raises UnknownLeaflet for a slug the project doesn't have; ProblemReport for a plain-words list with
+    problems; FileFault if the output folder can't be made or written into; BuildStopped on Ctrl-C
+    (KeyboardInterrupt), after saving what was made.
     """
     started = time.perf_counter()
-    logo = check_project(project)
-    linter = make_linter(project, clock.today()) if lint else None
-    paths = select(project, slugs)
-    products = _products(project, formats, layouts)
+    linter = make_linter(project, clock.today()) if options.lint else None
+    paths = select(project, options.slugs)
     checked = time.perf_counter()  # waiting for another build's lock is not checking
-    with output_lock(out_dir, waiting_for_lock(project, out_dir, notice)):
-        remove_temporaries(out_dir)  # before anything is written: no other build is writing now
-        run = _Run(project, out_dir, products, variant, load_authors(project), Fingerprints(project, __version__),
-                   BuildState.load(out_dir))
+    with output_lock(options.out_dir, waiting_for_lock(project, options.out_dir, notice)):
+        remove_temporaries(options.out_dir)  # before anything is written: no other build is writing now
+        run = _Run(project, options, load_authors(project), Fingerprints(project, __version__),
+                   BuildState.load(options.out_dir))
         run.time("validate", checked - started)
         made, stopped = _Made(), None
         try:
-            _make(run, made, paths, force, jobs, executor, scheduler, linter, logo, progress)
+            _make(run, made, paths, linter, progress)
         except KeyboardInterrupt as interruption:
             stopped = interruption
         finally:
             manifest = _save(run, made)
+        report = write_quality_page(review_catalogue(project, options.slugs, clock.today()), project,
+                                    options.out_dir, locked=True) if options.report and stopped is None else None
     run.timings["total"] = time.perf_counter() - started
-    result = _result(paths, run.book.problems, made, manifest, run.timings)
+    result = _result(paths, run.book.problems, made, manifest, run.timings, options.executor, report)
     if stopped is not None:
         raise BuildStopped(result, tuple(made.saving)) from stopped
     return result
 
 
-def _make(run: _Run, made: _Made, paths: list[Path], force: bool, jobs: int, executor: str, scheduler: str | None,
-          linter: Linter | None, logo: Asset | None, progress: Callable[[Progress], None] | None) -> None:
+def _make(run: _Run, made: _Made, paths: list[Path], linter: Linter | None,
+          progress: Callable[[Progress], None] | None) -> None:
     """Plan, check and make the leaflets, recording each result in `made` as it arrives."""
-    project, started = run.project, time.perf_counter()
-    todo, made.skipped, other_codes = _plan(run, paths, force)
+    project, options, started = run.project, run.options, time.perf_counter()
+    todo, made.skipped, other_codes = _plan(run, paths, options.force)
     run.time("validate", time.perf_counter() - started)
     to_make = [path for path in paths if path.stem in todo]
     in_flight = {}
@@ -202,20 +250,12 @@ def _make(run: _Run, made: _Made, paths: list[Path], force: bool, jobs: int, exe
                 step(slug, "failed")
                 continue
             in_flight[slug] = leaflet
-            yield Job(leaflet, project, logo, todo[slug], run.variant, build_id)
+            yield Job(leaflet, project, todo[slug], options.paper, options.variant, build_id)
 
     # closing(): on Ctrl-C the workers are stopped at once, not when the generator is collected
-    with closing(run_jobs(jobs_to_run(), jobs, executor, scheduler, count=len(to_make))) as results:
+    with closing(run_jobs(jobs_to_run(), options.executor, count=len(to_make))) as results:
         for result in results:
             step(result.slug, _take(run, made, in_flight.pop(result.slug), result))
-
-
-def waiting_for_lock(project: Project, out_dir: Path,
-                     notice: Callable[[str], None] | None) -> Callable[[], None] | None:
-    """What to tell the user when another build into the same folder holds its lock: this one waits for it."""
-    if notice is None:
-        return None
-    return lambda: notice(f"waiting for another build into {project.display(out_dir)}/ to finish…")
 
 
 class BuildStopped(KeyboardInterrupt):
@@ -230,21 +270,7 @@ class BuildStopped(KeyboardInterrupt):
         self.result, self.faults = result, faults
 
 
-class UnknownLayout(LeafbindError):
-    """A layout named on the command line that the project doesn't have (a usage error)."""
-
-
-def _products(project: Project, formats: tuple[str, ...], layouts: tuple[str, ...]) -> tuple[str, ...]:
-    """What to make of each leaflet: each print layout once, in the order asked, then the e-book."""
-    chosen = tuple(dict.fromkeys(layouts or project.config.layouts)) if "pdf" in formats else ()
-    unknown = [name for name in chosen if name not in project.layouts]
-    if unknown:
-        raise UnknownLayout(f'no layout "{unknown[0]}" (the layouts are: {", ".join(project.layouts)}; '
-                            "see publish list --layouts)")
-    return (*chosen, *((EPUB,) if "epub" in formats else ()))
-
-
-def _plan(run: _Run, paths: list[Path], force: bool) -> tuple[dict[str, tuple[str, ...]], list[str], dict[str, str]]:
+def _plan(run: _Run, paths: list[Path], force: bool) -> tuple[dict[str, tuple[Product, ...]], list[str], dict[str, str]]:
     """Which products of which leaflets to make; which leaflets are skipped; the codes of the skipped ones."""
     todo, skipped, other_codes = {}, [], {}
     # Files sharing a slug are never skipped: the check must say which ones to rename.
@@ -252,7 +278,7 @@ def _plan(run: _Run, paths: list[Path], force: bool) -> tuple[dict[str, tuple[st
     for path in paths:
         run.fingerprints.file(path)  # hashed before it is read for the build: an edit made meanwhile is not lost
         record = run.state.leaflets.get(path.stem)
-        stale = run.products if force or path.stem in shared_slugs else run.stale_products(path, record)
+        stale = run.options.products if force or path.stem in shared_slugs else run.stale_products(path, record)
         if stale:
             todo[path.stem] = stale
         else:
@@ -306,14 +332,14 @@ def _write(run: _Run, leaflet: Leaflet, result: JobResult, outputs: list[Output]
         authors={a.key: run.book.fingerprints.get(a.key, "") for a in leaflet.authors},
         files={path: run.fingerprints.file(path) or "" for path in result.embedded}, outputs=dict(kept))
     inputs = record.inputs(run.fingerprints, run.book.fingerprints) or ""
-    by_tail = {file.tail: file for product in run.products for file in run.files(product)}
-    for tail, data in result.files.items():
-        file = by_tail[tail]
-        path = output_path(run.out_dir, leaflet.slug, leaflet.edition, tail)
+    product_of = {file: product for product in run.options.products for file in product.files}
+    for file, data in result.files.items():
+        path = output_path(run.out_dir, leaflet.slug, leaflet.edition, file)
         stat = write_atomically(path, data)
         output = describe(path, run.out_dir, data, leaflet, file)
-        record.outputs[run.kind(file)] = OutputRecord(output.path, output_inputs(inputs, run.kind(file)),
-                                                      output.sha256, stat.st_size, stat.st_mtime_ns)
+        key = run.options.state_key(product_of[file], file)
+        record.outputs[key] = OutputRecord(output.path, output_inputs(inputs, key), output.sha256, stat.st_size,
+                                           stat.st_mtime_ns)
         outputs.append(output)
     run.state.record(leaflet.slug, record)
 
@@ -340,7 +366,7 @@ def _save(run: _Run, made: _Made) -> Path | None:
 
 
 def _result(paths: list[Path], general: tuple[Problem, ...], made: _Made, manifest: Path | None,
-            timings: dict[str, float]) -> BuildResult:
+            timings: dict[str, float], executor: Executor, report: Path | None) -> BuildResult:
     """Failures, problems and findings in the order of the leaflet files, whatever order the workers finished in."""
     order = {path.stem: number for number, path in enumerate(paths)}
     failures, findings = made.failures, made.findings
@@ -350,4 +376,5 @@ def _result(paths: list[Path], general: tuple[Problem, ...], made: _Made, manife
         problems=(*general, *(problem for slug in slugs for problem in failures[slug]), *made.saving),
         findings=tuple(finding for slug in sorted(findings, key=order.get) for finding in findings[slug]),
         built=tuple(sorted(made.built, key=order.get)), skipped=tuple(made.skipped), failed=tuple(slugs),
-        failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest, timings=timings)
+        failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest, timings=timings,
+        executor=executor, report=report)

@@ -1,4 +1,4 @@
-"""Find the leaflets of a project and check them: the settings, the authors, each leaflet, and across leaflets."""
+"""Find the leaflets of a project and check them: the authors, each leaflet, and across leaflets."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .citations import style_problem
-from .errors import LeafbindError, Problem, ProblemReport
+from .errors import LeafbindError, Problem, ProblemReport, plural
 from .load import load_leaflet
-from .model import Asset, Leaflet, plural
-from .project import CONFIG_NAME, Project, config_line
+from .model import Leaflet
+from .project import Project
 from .validate import AUTHORS_FILE, AuthorBook, load_authors, validate
 
 
@@ -22,7 +21,6 @@ class Checked:
     leaflets: tuple[Leaflet, ...]
     problems: tuple[Problem, ...]
     failed: tuple[str, ...]  # slugs (or file names) that will not be built
-    logo: Asset | None = None
 
 
 @dataclass
@@ -44,30 +42,12 @@ def find_leaflets(project: Project) -> list[Path]:
     return found
 
 
-def check_project(project: Project) -> Asset | None:
-    """Check the settings that every leaflet depends on; returns the logo. Raises ProblemReport."""
-    problems, logo = [], None
-    text = project.config_source
-    if project.config.logo:
-        try:
-            logo = project.resolve_file(project.config.logo, project.root)
-        except ValueError as error:
-            problems.append(Problem(CONFIG_NAME, config_line(text, "logo"), "logo", str(error)))
-    for name in project.config.citation_styles:
-        if message := style_problem(name):
-            problems.append(Problem(CONFIG_NAME, config_line(text, "citation_styles"), "citation_styles", message))
-    if problems:
-        raise ProblemReport(problems)
-    return logo
-
-
 def check_catalogue(project: Project, slugs: tuple[str, ...] = ()) -> Checked:
     """Load and validate the chosen leaflets (default: all), collecting every problem of every leaflet."""
-    logo = check_project(project)
-    return check_leaflets(project, select(project, slugs), load_authors(project), logo)
+    return check_leaflets(project, select(project, slugs), load_authors(project))
 
 
-def check_leaflets(project: Project, paths: list[Path], book: AuthorBook, logo: Asset | None = None,
+def check_leaflets(project: Project, paths: list[Path], book: AuthorBook,
                    other_codes: dict[str, str] | None = None) -> Checked:
     """Validate these leaflet files. `other_codes` maps the codes of leaflets not checked now to their files."""
     found = _Collector(problems=list(book.problems))
@@ -77,7 +57,7 @@ def check_leaflets(project: Project, paths: list[Path], book: AuthorBook, logo: 
             found.failed.append(slug)
         elif leaflet is not None:
             found.leaflets.append(leaflet)
-    return Checked(tuple(found.leaflets), tuple(found.problems), tuple(found.failed), logo)
+    return Checked(tuple(found.leaflets), tuple(found.problems), tuple(found.failed))
 
 
 def iter_checked(project: Project, paths: list[Path], book: AuthorBook, other_codes: dict[str, str] | None = None

@@ -11,10 +11,9 @@ from ebooklib import epub
 
 from .assets import asset_bytes
 from .errors import LeafbindError
-from .render import RenderedLeaflet
+from .render import BACK, FRONT, EpubPage, RenderedLeaflet
 
 STYLESHEET = "leaflet.css"
-FRONT_PAGES = ("cover.xhtml", "title-page.xhtml")
 
 
 def identifier(rendered: RenderedLeaflet) -> str:
@@ -47,12 +46,14 @@ def make_epub(rendered: RenderedLeaflet) -> bytes:
         book.add_item(item)
         pages[page.file_name] = item
     book.toc = _contents(rendered)
-    book.guide = [{"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-                  {"type": "text", "href": "leaflet.xhtml", "title": leaflet.title}]
+    cover, body = _page(rendered, "cover"), _page(rendered, "bodymatter")
+    book.guide = [{"type": "cover", "href": cover.file_name, "title": cover.title},
+                  {"type": "text", "href": body.file_name, "title": leaflet.title}]
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav(uid="nav", file_name="nav.xhtml"))
-    book.spine = [pages["cover.xhtml"], pages["title-page.xhtml"], "nav",
-                  *(item for name, item in pages.items() if name not in FRONT_PAGES)]
+    places = {page.file_name: page.place for page in rendered.epub_pages}
+    book.spine = [*(item for name, item in pages.items() if places[name] == FRONT), "nav",
+                  *(item for name, item in pages.items() if places[name] != FRONT)]
     modified = datetime.combine(leaflet.last_changed, datetime.min.time())
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {"mtime": modified, "epub3_landmark": True, "landmark_title": "Landmarks"})
@@ -99,18 +100,23 @@ def _accessibility(rendered: RenderedLeaflet) -> list[tuple[str, str]]:
     ]
 
 
+def _page(rendered: RenderedLeaflet, semantics: str) -> EpubPage:
+    return next(page for page in rendered.epub_pages if page.semantics == semantics)
+
+
+def _link(page: EpubPage) -> epub.Link:
+    return epub.Link(page.file_name, page.title, page.file_name.removesuffix(".xhtml"))
+
+
 def _contents(rendered: RenderedLeaflet) -> list:
-    leaflet = rendered.leaflet
-    sections = [epub.Link(f"leaflet.xhtml#{s.anchor}", s.title, s.anchor) for s in leaflet.sections]
+    """The title page, the leaflet with its sections, then the pages after it (the cover is not listed)."""
+    leaflet, body = rendered.leaflet, _page(rendered, "bodymatter")
+    sections = [epub.Link(f"{body.file_name}#{s.anchor}", s.title, s.anchor) for s in leaflet.sections]
     # A leaflet without `##` sections is one entry: a heading over an empty list would make the nav invalid.
-    body = (epub.Section(leaflet.title, "leaflet.xhtml"), sections) if sections else \
-        epub.Link("leaflet.xhtml", leaflet.title, "leaflet")
-    contents: list = [epub.Link("title-page.xhtml", "Title page", "title-page"), body]
-    for page in rendered.epub_pages:
-        if page.file_name in FRONT_PAGES or page.file_name == "leaflet.xhtml":
-            continue
-        contents.append(epub.Link(page.file_name, page.title, page.file_name.removesuffix(".xhtml")))
-    return contents
+    entry = (epub.Section(leaflet.title, body.file_name), sections) if sections else \
+        epub.Link(body.file_name, leaflet.title, "leaflet")
+    return [_link(_page(rendered, "titlepage")), entry,
+            *(_link(page) for page in rendered.epub_pages if page.place == BACK)]
 
 
 def _repack(data: bytes, modified: datetime) -> bytes:

@@ -15,6 +15,11 @@ CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical t
                  0x1B: "escape", 0x7F: "delete", 0x85: "next line"}
 
 
+def plural(count: int, noun: str) -> str:
+    """A count with its noun, for messages: "1 day", "2 days"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def visible(character: str) -> str:
     """A character as a message shows it: U+000B (vertical tab)."""
     code = ord(character)

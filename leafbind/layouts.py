@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 STANDARD = "standard"
-EPUB = "epub"  # the e-book is a product too, though not a print layout: no layout may take its name
+EPUB = "epub"  # the e-book is a product too (products.Ebook), though not a print layout: no layout may take its name
 
 # The CSS `size` of a layout's pages, and the name a clinic knows the paper by, for each paper size.
 PAPER = {
@@ -20,18 +20,6 @@ PAPER = {
     "letter": {"full": ("letter portrait", "Letter"), "half": ("5.5in 8.5in", "half-Letter")},
 }
 SHEET_WIDTH = {"a4": 297 * 72 / 25.4, "letter": 11 * 72}  # pt: a booklet's sheets are this paper, landscape
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    """One file a layout writes for a leaflet: `<slug>-ed<N><tail>`."""
-
-    tail: str  # ".pdf", "-booklet.pdf", "-booklet-pages.pdf", ".epub"
-    layout: str | None  # None for the EPUB
-    imposed: bool = False
-
-
-EPUB_FILE = OutputFile(".epub", None)
 
 
 @dataclass(frozen=True)
@@ -44,14 +32,6 @@ class Layout:
     variant: str | None = None  # the PDF variant this product always uses; None: the build's --pdf-variant
     origin: str = "built-in"  # or "leafbind.toml line N"
     based_on: str | None = None
-
-    @property
-    def files(self) -> tuple[OutputFile, ...]:
-        """The files it writes; the standard handout keeps the plain `<slug>-ed<N>.pdf` name."""
-        tail = ".pdf" if self.name == STANDARD else f"-{self.name}.pdf"
-        if not self.impose:
-            return (OutputFile(tail, self.name),)
-        return (OutputFile(tail, self.name, imposed=True), OutputFile(f"-{self.name}-pages.pdf", self.name))
 
     def page_size(self, paper: str) -> str:
         """The CSS `@page { size }` of its pages on this paper (a4 or letter)."""

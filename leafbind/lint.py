@@ -7,21 +7,20 @@ build stops it) or warnings (worth fixing; `--strict` treats them as errors).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
 from . import starter
-from .catalogue import check_catalogue
-from .errors import Problem, ProblemReport
+from .errors import Problem, ProblemReport, plural
 from .load import load_yaml_file
-from .model import Author, CheckConfig, Leaflet, plural
+from .model import Author, Leaflet
 from .plainwords import PlainWords, abbreviations, load_plain_words, spelled_out
-from .project import CONFIG_NAME, Project, config_line
+from .project import Project
 from .prose import Prose, Text, read_prose, sentences
 from .readability import Scores, score
+from .settings import CheckConfig
 from .validate import AUTHORS_FILE
 
 ERROR, WARNING = "error", "warning"
@@ -30,23 +29,6 @@ SUMMARY_SENTENCES, SUMMARY_WORDS = 3, 60
 QUOTE_WORDS = 8  # words of a sentence quoted in a finding
 SCHEMA_ID = "https://leafbind.example/schemas/quality-1.json"  # the JSON report's format, version 1
 
-RULES = {  # code → what it checks (README.md, "Quality checks", explains each)
-    "reading-grade": "Flesch–Kincaid grade of the leaflet and of each section of 100 words or more",
-    "smog-grade": "SMOG grade of the leaflet",
-    "reading-ease": "Flesch reading ease, for languages with no grade measure",
-    "long-sentence": "sentences longer than sentence_words",
-    "long-paragraph": "paragraphs of more than paragraph_sentences sentences",
-    "plain-words": "medical or formal terms with plainer alternatives",
-    "abbreviation": "abbreviations used before they are spelled out",
-    "summary": "a summary of at most 3 sentences and 60 words",
-    "headings": "a heading at least every heading_words words",
-    "empty-section": "sections with no text",
-    "image-alt": "images whose alt text is missing or is a file name",
-    "link-text": "links whose text does not say where they go",
-    "sources": "at least one source",
-    "review-date": "a review date, not passed and not within review_notice days",
-    "placeholder": "sample text of the starter leaflet (publish new) still in the leaflet or its authors",
-}
 VAGUE_LINKS = {"click here", "here", "click", "this", "this link", "link", "this page", "page", "read more", "more",
                "more info", "more information", "find out more", "see here", "go", "website", "this website"}
 VAGUE_ALT = {"image", "picture", "photo", "photograph", "img", "figure", "graphic", "diagram", "icon", "logo",
@@ -186,10 +168,7 @@ class Linter:
 def make_linter(project: Project, today: date) -> Linter:
     """The checks for this project: its `[check]` settings and plain-words file. Raises ProblemReport."""
     config = project.config.check
-    path = project.root / config.words
-    if not path.resolve().is_relative_to(project.root.resolve()):
-        raise ProblemReport([Problem(CONFIG_NAME, config_line(project.config_source, "check.words"), "check.words",
-                                     f'"{config.words}" is outside the project folder: keep it beside leafbind.toml')])
+    path = project.root / config.words  # inside the project: the settings were checked
     authors = project.leaflets_dir / AUTHORS_FILE
     words = load_plain_words(path, project.display(path))
     return Linter(config, words, today, authors, project.display(authors))
@@ -415,24 +394,6 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[-_.]+", " ", text.lower()).split()).strip(" .,:;!?\"'()")
 
 
-def config_problems(config: CheckConfig, text: str) -> list[Problem]:
-    """Settings of `[check]` that make no sense: unknown rule codes, thresholds in the wrong order."""
-    problems = []
-    for code in config.disable:
-        if code not in RULES:
-            close = difflib.get_close_matches(code, RULES, n=1)
-            hint = f' (did you mean "{close[0]}"?)' if close else f" (the codes are: {', '.join(RULES)})"
-            problems.append(Problem(CONFIG_NAME, config_line(text, "check.disable"), "check.disable",
-                                    f'"{code}" is not a rule code{hint}'))
-    if config.grade_error < config.grade_warning:
-        problems.append(Problem(CONFIG_NAME, config_line(text, "check.grade_error"), "check.grade_error",
-                                f"{config.grade_error:g} is below grade_warning {config.grade_warning:g}"))
-    if config.ease_error > config.ease_warning:
-        problems.append(Problem(CONFIG_NAME, config_line(text, "check.ease_error"), "check.ease_error",
-                                f"{config.ease_error:g} is above ease_warning {config.ease_warning:g}"))
-    return problems
-
-
 @dataclass(frozen=True)
 class QualityReport:
     """The quality of every leaflet checked in one run, and the problems of those that could not be read."""
@@ -468,11 +429,3 @@ class QualityReport:
             "problems": [{"file": p.path, "line": p.line, "field": p.field, "message": p.message}
                          for p in self.problems],
         }
-
-
-def lint_catalogue(project: Project, slugs: tuple[str, ...], today: date) -> QualityReport:
-    """Validate the chosen leaflets (default: all) and run the quality checks on each valid one."""
-    linter = make_linter(project, today)
-    checked = check_catalogue(project, slugs)
-    qualities = tuple(linter.lint(leaflet, project.display(leaflet.path)) for leaflet in checked.leaflets)
-    return QualityReport(qualities, checked.problems, checked.failed, today, project.config.check)

@@ -1,4 +1,7 @@
-"""The document model: what a leaflet's source may say (schema) and the validated leaflet passed between stages."""
+"""The document model: what a leaflet's source may say (schema) and the validated leaflet passed between stages.
+
+The settings of a project (leafbind.toml) are not part of it: they are `settings.py`'s.
+"""
 
 from __future__ import annotations
 
@@ -30,11 +33,6 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
-
-
-def plural(count: int, noun: str) -> str:
-    """A count with its noun, for messages: "1 day", "2 days"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _parse_date(value: Any) -> date:
@@ -155,69 +153,6 @@ class AuthorEntry(Schema):
     bio: Paragraph
     photo: Text | None = None
     cite_as: Text | None = None
-
-
-class LayoutEntry(Schema):
-    """A project's own print layout, `[layout.NAME]` in leafbind.toml."""
-
-    stylesheet: Text  # a .css file in the project's layouts/ folder (a Jinja template, like the built-in ones)
-    based_on: Text = "standard"  # the built-in layout whose pages and finishing it keeps
-    description: Paragraph = "A layout of this project."
-
-
-class ContactEntry(Schema):
-    """`[contact]` in leafbind.toml: who patients can ask, printed on the last page and in the e-book."""
-
-    heading: Text = "Questions about this leaflet?"
-    team: Text | None = None  # who answers, e.g. "the cardiology nurses"
-    phone: Text | None = None
-    hours: Text | None = None
-    email: Text | None = None
-    note: Paragraph | None = None  # e.g. "In an emergency, call 999."
-
-
-Threshold = Annotated[float, Field(ge=0, le=100)]
-Count = Annotated[int, Field(strict=True, ge=1)]
-
-
-class ReadabilityLimits(Schema):
-    """`[check.lang.TAG]`: readability thresholds for the leaflets in one language (unset keys: `[check]`'s)."""
-
-    grade_warning: Threshold | None = None
-    grade_error: Threshold | None = None
-    ease_warning: Threshold | None = None
-    ease_error: Threshold | None = None
-
-
-class CheckConfig(Schema):
-    """`[check]` in leafbind.toml: the quality checks of `publish check` and of every build."""
-
-    disable: list[Text] = []  # codes of rules this project does not use
-    words: Text = "plain-words.yaml"  # the project's own plain-words list, if the file exists
-    grade_warning: Threshold = 8  # Flesch–Kincaid grade and SMOG above this: a warning
-    grade_error: Threshold = 10  # … above this: an error
-    ease_warning: Threshold = 60  # Flesch reading ease below this (languages without a grade measure): a warning
-    ease_error: Threshold = 50  # … below this: an error
-    sentence_words: Count = 25
-    paragraph_sentences: Count = 5
-    heading_words: Count = 250
-    review_notice: Count = 90  # days before the review date when it becomes a warning
-    lang: dict[str, ReadabilityLimits] = {}
-
-
-class ProjectConfig(Schema):
-    """`leafbind.toml`: every key optional."""
-
-    organisation: Text = ""
-    logo: Text | None = None
-    website: WebAddress | None = None
-    page_size: Text = "a4"
-    citation_styles: list[Text] = ["apa", "mla", "ama", "harvard"]
-    accent: Text = "#0b6e69"
-    layouts: Annotated[list[Text], Field(min_length=1)] = ["standard"]
-    layout: dict[str, LayoutEntry] = {}
-    contact: ContactEntry | None = None
-    check: CheckConfig = CheckConfig()
 
 
 # --- The validated leaflet, as every stage after validation sees it -----------------------------------

@@ -46,9 +46,9 @@ class Output:
     imposed: bool = False  # a booklet's sheets, to print duplex and fold (its pages are in another file)
 
 
-def output_path(out_dir: Path, slug: str, edition: int, tail: str) -> Path:
-    """dist/<slug>/<slug>-ed<edition><tail> (tail: ".pdf", "-booklet.pdf", ".epub" …), never outside `out_dir`."""
-    path = (out_dir / slug / f"{slug}-ed{edition}{tail}").resolve()
+def output_path(out_dir: Path, slug: str, edition: int, file) -> Path:
+    """dist/<slug>/<the file's name> (`file`: the products.OutputFile it is), never outside `out_dir`."""
+    path = (out_dir / slug / file.name(slug, edition)).resolve()
     if not path.is_relative_to(out_dir.resolve()):
         raise LeafbindError(f"refusing to write {path}: it is outside {out_dir}")
     return path
@@ -231,9 +231,9 @@ def _leaflet_folders(out_dir: Path) -> list[str]:
 
 
 def describe(path: Path, out_dir: Path, data: bytes, leaflet, file) -> Output:
-    """The manifest entry of an output file (`file`: the layouts.OutputFile it is)."""
+    """The manifest entry of an output file (`file`: the products.OutputFile it is)."""
     return Output(leaflet.slug, leaflet.title, leaflet.code, leaflet.edition, leaflet.last_changed.isoformat(),
-                  leaflet.lang, path.suffix.lstrip("."), path.relative_to(out_dir.resolve()).as_posix(), len(data),
+                  leaflet.lang, file.format, path.relative_to(out_dir.resolve()).as_posix(), len(data),
                   hashlib.sha256(data).hexdigest(), file.layout, file.imposed)
 
 

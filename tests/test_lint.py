@@ -16,7 +16,8 @@ from textstat.textstat import textstatistics
 
 from conftest import REPO, assert_valid_epub, build
 from leafbind import open_project
-from leafbind.lint import RULES, lint_catalogue
+from leafbind.review import review_catalogue as lint_catalogue
+from leafbind.settings import RULES
 from leafbind.prose import read_prose, sentences
 from leafbind import starter
 from leafbind.readability import SMOG_SENTENCES, score

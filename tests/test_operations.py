@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, SAMPLE_SLUGS
 
-from leafbind import build_catalogue, open_project
+from leafbind import BuildOptions, build_catalogue, open_project
 from leafbind.build import BuildStopped
 from leafbind.errors import Problem
 from leafbind.output import LOCK_FILE, FileFault
@@ -235,8 +235,8 @@ def test_a_build_stopped_with_ctrl_c_saves_what_it_made(project: Path) -> None:
             raise KeyboardInterrupt
 
     with pytest.raises(BuildStopped) as stopped:
-        build_catalogue(open_project(project), project / "dist", formats=("epub",),
-                        progress=stop_after_the_first)
+        opened = open_project(project)
+        build_catalogue(opened, BuildOptions.resolve(opened, formats=("epub",)), progress=stop_after_the_first)
     assert stopped.value.result.built == (CALCIUM,)
     assert recorded(project) == ([CALCIUM], [CALCIUM])
     assert not (project / "dist" / LOCK_FILE).exists()

@@ -1,0 +1,75 @@
+"""Make one leaflet's outputs: render it once through the layouts, then have each product make its files.
+
+`make_outputs` runs wherever the executor puts it (this process, a worker process, a Dask worker): it takes a
+picklable `Job` and returns a picklable `JobResult`, the files as bytes, and never raises. Only the build, in
+the calling process, writes files.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from .errors import LeafbindError, Problem, ProblemReport
+from .model import Leaflet
+from .pdf import warm_up
+from .products import OutputFile, PrintProduct, Product
+from .project import Project
+from .render import render
+
+
+@dataclass(frozen=True)
+class Job:
+    """One leaflet to make as the given products."""
+
+    leaflet: Leaflet
+    project: Project
+    products: tuple[Product, ...]
+    paper: str  # a4 or letter
+    variant: str  # the PDF variant of layouts that don't set their own
+    build_id: str  # the same for every job of one build: a worker resets its caches when it changes
+
+
+@dataclass(frozen=True)
+class JobResult:
+    slug: str
+    files: dict[OutputFile, bytes] = field(default_factory=dict)  # only when every product succeeded
+    embedded: tuple[str, ...] = ()  # absolute paths of the files the outputs embed
+    problems: tuple[Problem, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: setup, render, pdf, epub
+
+
+def make_outputs(job: Job) -> JobResult:
+    """Render the leaflet and make each product in memory. Never raises: a failure is a result with problems."""
+    leaflet, timings = job.leaflet, {}
+    display = job.project.display(leaflet.path)
+    layouts = tuple(product.layout for product in job.products if isinstance(product, PrintProduct))
+    try:
+        if layouts:
+            with _timed(timings, "setup"):  # once per build and process: import WeasyPrint, load the fonts
+                warm_up(job.build_id)
+        with _timed(timings, "render"):
+            rendered = render(leaflet, job.project, layouts, job.paper)
+        files = {}
+        for product in job.products:
+            with _timed(timings, product.stage):
+                files.update(product.make(rendered, job.project, job.paper, job.variant))
+    except ProblemReport as report:
+        return JobResult(leaflet.slug, problems=report.problems, timings=timings)
+    except LeafbindError as error:
+        return JobResult(leaflet.slug, problems=(Problem(display, None, None, str(error)),), timings=timings)
+    except Exception as error:  # noqa: BLE001 (a bug in leafbind or a library must not stop the other leaflets)
+        message = f"leafbind could not make this leaflet ({type(error).__name__}: {error}); please report this"
+        return JobResult(leaflet.slug, problems=(Problem(display, None, None, message),), timings=timings)
+    embedded = tuple(sorted({str(asset.path) for asset in rendered.assets}))  # the logo is one of them
+    return JobResult(leaflet.slug, files, embedded, timings=timings)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
