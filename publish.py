@@ -292,7 +292,7 @@ def _show_summary(result, out_dir: Path) -> None:
 @cli.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="How to report: findings and a table, or JSON for CI (its schema: leafbind/quality.schema.json).")
+              help="How to report: findings and a table, or JSON for CI (its schema: leafbind/quality/quality.schema.json).")
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.option("--report", is_flag=True, help=REPORT_HELP)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -15,7 +15,6 @@ from .catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_for_revi
 from .clock import today
 from .editions import new_edition
 from .errors import LeafbindError, Problem, ProblemReport, plural
-from .lint import QualityReport
 from .load import load_leaflet
 from .model import Leaflet
 from .output import FileFault
@@ -23,6 +22,7 @@ from .paths import display as display_path
 from .pdf import DEFAULT_VARIANT, pdf_variants
 from .products import FORMATS, UnknownLayout, choose_products, print_products
 from .project import Project, open_project
+from .quality import QualityReport
 from .review import review_catalogue, write_quality_page
 from .settings import PAGE_SIZES
 from .starter import new_leaflet

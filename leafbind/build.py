@@ -29,7 +29,6 @@ from pathlib import Path
 from . import clock
 from .catalogue import files_by_slug, iter_checked, select
 from .errors import Problem
-from .lint import WARNING, Finding, Linter, make_linter
 from .make import Job, JobResult
 from .model import Leaflet
 from .output import (
@@ -46,6 +45,7 @@ from .output import (
 from .pdf import DEFAULT_VARIANT
 from .products import FORMATS, OutputFile, Product, choose_products
 from .project import Project
+from .quality import WARNING, Finding, Linter, make_linter
 from .review import review_catalogue, waiting_for_lock, write_quality_page
 from .state import BuildState, Fingerprints, LeafletRecord, OutputRecord, is_current, output_inputs
 from .validate import AuthorBook, load_authors

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .errors import LeafbindError, Problem, ProblemReport, plural
+from .errors import LeafbindError, Problem, ProblemReport, did_you_mean, plural
 from .load import load_leaflet
 from .model import Leaflet
 from .project import Project
@@ -102,8 +102,9 @@ def select(project: Project, slugs: tuple[str, ...]) -> list[Path]:
     unknown = [slug for slug in slugs if slug not in by_slug]
     if unknown:
         known = ", ".join(sorted(by_slug)) or "none"
+        hint = did_you_mean(unknown[0], by_slug).removeprefix(" (").removesuffix(")")
         raise UnknownLeaflet(f"no leaflet named {', '.join(unknown)} in {project.display(project.leaflets_dir)} "
-                             f"(leaflets: {known})")
+                             f"({hint + '; ' if hint else ''}leaflets: {known})")
     return [path for path in paths if path.stem in slugs]
 
 

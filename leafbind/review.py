@@ -8,10 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from .catalogue import check_catalogue
-from .lint import QualityReport, make_linter
 from .output import output_lock, write_atomically
 from .project import Project
-from .report import quality_page
+from .quality import QualityReport, make_linter, quality_page
 
 REPORT_FILE = "quality.html"
 

@@ -1,8 +1,8 @@
 """The starter leaflet `publish new SLUG` writes: valid as it stands, with every field shown to the editor.
 
-Its sample text is defined here once: written into the new files, and looked for by the `placeholder` quality
-check (leafbind/lint.py), which stops a build until the editor has replaced it. Valid is not the same as
-written: without the check, a leaflet saying "Write a short introduction here" would publish.
+Its sample text is defined once, in leafbind/quality/placeholders.py: written into the new files here, and
+looked for by the `placeholder` quality check, which stops a build until the editor has replaced it. Valid is
+not the same as written: without the check, a leaflet saying "Write a short introduction here" would publish.
 """
 
 from __future__ import annotations
@@ -15,19 +15,8 @@ from .errors import LeafbindError
 from .model import SLUG_PATTERN
 from .output import write_atomically
 from .project import Project
+from .quality.placeholders import AUTHOR_BIO, AUTHOR_KEY, AUTHOR_NAME, HELP, INTRODUCTION, SECTION, SUMMARY
 from .validate import AUTHORS_FILE
-
-# The starter leaflet's sample sentences, each to be replaced by the leaflet's own text.
-SUMMARY = "One short paragraph saying who this leaflet is for and what it explains."
-INTRODUCTION = "Write a short introduction here: what the condition or treatment is, in plain words."
-SECTION = ("Start each section with a '##' heading.", "Use '###' for a smaller heading inside a section.")
-HELP = "Say when and how to get help."
-PLACEHOLDERS = (SUMMARY, INTRODUCTION, *SECTION, HELP)
-
-# The starter author of a new project, to be replaced by the people or team who write the leaflets.
-AUTHOR_KEY = "editorial-team"
-AUTHOR_NAME = "Editorial Team"
-AUTHOR_BIO = "The editorial team writes and reviews this organisation's patient leaflets."
 
 STARTER = """\
 ---
@@ -97,25 +86,3 @@ def _first_author(authors: Path) -> str:
         if line and not line[0].isspace() and not line.startswith("#") and line.rstrip().endswith(":"):
             return line.rstrip()[:-1].strip()
     return AUTHOR_KEY
-
-
-def placeholder_in(text: str) -> str | None:
-    """The first of the starter's sample sentences that `text` still holds (ignoring case and line breaks), or
-    None. A sentence anywhere in the text counts: an editor who writes after the sample text, rather than
-    over it, has not replaced it."""
-    folded = _folded(text)
-    return next((sentence for sentence in PLACEHOLDERS if _folded(sentence) in folded), None)
-
-
-def is_starter_author(name: str) -> bool:
-    """Whether `name` is the starter author's, compared whole: "Riverside Editorial Team" is a real name."""
-    return _folded(name) == _folded(AUTHOR_NAME)
-
-
-def is_starter_bio(bio: str) -> bool:
-    """Whether `bio` still holds the starter's bio sentence, even with the editor's own words added to it."""
-    return _folded(AUTHOR_BIO) in _folded(bio)
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.split()).casefold()

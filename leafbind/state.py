@@ -22,7 +22,6 @@ from .project import Project
 
 STATE_FILE = ".leafbind-state.json"
 STATE_VERSION = 2  # 2: outputs are recorded per file of each layout
-NOT_IN_OUTPUTS = {"quality.html.jinja"}  # layout files no leaflet output is made from (the quality report's)
 
 
 def digest(*parts: str) -> str:
@@ -59,8 +58,8 @@ class Fingerprints:
         folders = (*project.layout_dirs, *(folder / "fonts" for folder in project.asset_dirs))
         for folder in folders:
             if folder.is_dir():
-                for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                                   and p.name not in NOT_IN_OUTPUTS):
+                for path in sorted(p for p in folder.rglob("*")
+                                   if p.is_file() and "__pycache__" not in p.parts):
                     parts.append(f"{path.relative_to(folder).as_posix()} {self.file(path)}")
         return digest(*parts)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -195,8 +194,7 @@ def _check_authors(keys: list[tuple[int, str]], source: LeafletSource, book: Aut
         if key in book.broken or not book.readable:
             problems.append(Problem(source.display, line, "authors", f'author "{key}" has problems in {book.display}'))
         elif key not in book.authors:
-            known = difflib.get_close_matches(key, book.authors, n=1)
-            hint = f' (did you mean "{known[0]}"?)' if known else f" (add it to {book.display})"
+            hint = did_you_mean(key, book.authors) or f" (add it to {book.display})"
             problems.append(Problem(source.display, line, "authors", f'"{key}" is not an author in {book.display}{hint}'))
     return problems
 

@@ -16,11 +16,11 @@ from textstat.textstat import textstatistics
 
 from conftest import REPO, assert_valid_epub, build
 from leafbind import open_project
+from leafbind.quality import placeholders as starter
+from leafbind.quality.prose import read_prose, sentences
+from leafbind.quality.readability import SMOG_SENTENCES, score
 from leafbind.review import review_catalogue as lint_catalogue
 from leafbind.settings import RULES
-from leafbind.prose import read_prose, sentences
-from leafbind import starter
-from leafbind.readability import SMOG_SENTENCES, score
 from publish import cli
 
 TODAY = date(2026, 11, 26)  # conftest fixes SOURCE_DATE_EPOCH to this date for the CLI
@@ -248,9 +248,9 @@ def test_a_long_paragraph_is_found(project: Path) -> None:
 
 
 def test_sentences_split_at_full_stops_but_not_after_short_forms() -> None:
-    from leafbind.prose import Text
+    from leafbind.quality.prose import Passage
 
-    found = sentences(Text("Eat fruit, e.g. apples. Dr. Shah will call.\nThen rest!", 7, (44,)))
+    found = sentences(Passage("Eat fruit, e.g. apples. Dr. Shah will call.\nThen rest!", 7, (44,)))
     assert [(sentence.text, sentence.line) for sentence in found] == [
         ("Eat fruit, e.g. apples.", 7), ("Dr. Shah will call.", 7), ("Then rest!", 8)]
 
@@ -503,7 +503,7 @@ def test_the_json_report_follows_its_documented_schema(project: Path) -> None:
     result = run("check", "--format", "json", "--project", str(project))
     assert result.exit_code == 1
     document = json.loads(result.output)
-    schema = json.loads((REPO / "leafbind" / "quality.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((REPO / "leafbind" / "quality" / "quality.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(document, schema)
     assert set(schema["$defs"]["finding"]["properties"]["code"]["enum"]) == set(RULES)

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from . import starter
-from .errors import Problem, ProblemReport, plural
-from .load import load_yaml_file
-from .model import Author, Leaflet
+from ..errors import Problem, ProblemReport, plural
+from ..load import load_yaml_file
+from ..model import Author, Leaflet
+from ..project import Project
+from ..settings import CheckConfig
+from ..validate import AUTHORS_FILE
+from .placeholders import is_starter_author, is_starter_bio, placeholder_in
 from .plainwords import PlainWords, abbreviations, load_plain_words, spelled_out
-from .project import Project
-from .prose import Prose, Text, read_prose, sentences
+from .prose import Passage, Prose, read_prose, sentences
 from .readability import Scores, score
-from .settings import CheckConfig
-from .validate import AUTHORS_FILE
 
 ERROR, WARNING = "error", "warning"
 SECTION_MIN_WORDS = 100  # shorter sections are not scored: the formulas need a few sentences to mean anything
@@ -227,7 +227,7 @@ class _Run:
     # --- 2. Sentence and paragraph length ------------------------------------------------------------------
 
     def lengths(self) -> None:
-        summary = Text(self.leaflet.summary, self.front_line("summary"))
+        summary = Passage(self.leaflet.summary, self.front_line("summary"))
         for block in (summary, *self.prose.blocks):
             found = sentences(block)
             for sentence in found:
@@ -242,11 +242,11 @@ class _Run:
 
     # --- 3. Plain words and abbreviations -----------------------------------------------------------------
 
-    def texts(self) -> list[Text]:
+    def texts(self) -> list[Passage]:
         """Everything a reader reads, in reading order: title, summary, then the body."""
         body = sorted((*self.prose.headings, *self.prose.blocks, *self.prose.tables), key=lambda text: text.line)
-        return [Text(self.leaflet.title, self.front_line("title")),
-                Text(self.leaflet.summary, self.front_line("summary")), *body]
+        return [Passage(self.leaflet.title, self.front_line("title")),
+                Passage(self.leaflet.summary, self.front_line("summary")), *body]
 
     def plain_words(self) -> None:
         for text in self.texts():
@@ -282,7 +282,7 @@ class _Run:
     # --- 4. Structure ----------------------------------------------------------------------------------
 
     def structure(self) -> None:
-        summary = sentences(Text(self.leaflet.summary, 1))
+        summary = sentences(Passage(self.leaflet.summary, 1))
         words = sum(sentence.words for sentence in summary)
         if len(summary) > SUMMARY_SENTENCES or words > SUMMARY_WORDS:
             self.find(self.front_line("summary"), "summary", WARNING,
@@ -357,13 +357,13 @@ class _Run:
     def placeholders(self) -> None:
         """The sample text `publish new` writes is valid, so nothing else stops it: find it in the summary,
         the body and the leaflet's authors (their entries in authors.yaml, with those lines)."""
-        summary = Text(self.leaflet.summary, self.front_line("summary"))
-        if sample := starter.placeholder_in(summary.text):
+        summary = Passage(self.leaflet.summary, self.front_line("summary"))
+        if sample := placeholder_in(summary.text):
             self.find(summary.line, "placeholder", ERROR,
                       f"the summary still has the starter's sample text {_quote(sample)}: say in a sentence "
                       "or two who the leaflet is for and what it explains")
         for block in self.prose.blocks:
-            if sample := starter.placeholder_in(block.text):
+            if sample := placeholder_in(block.text):
                 self.find(block.line, "placeholder", ERROR, f"the starter's sample text {_quote(sample)} is "
                           "still here: write the leaflet's own text in its place")
         for author in self.leaflet.authors:
@@ -371,10 +371,10 @@ class _Run:
 
     def starter_author(self, author: Author) -> None:
         who = f'author "{author.key}" (of {self.leaflet.slug})'
-        if starter.is_starter_author(author.name):
+        if is_starter_author(author.name):
             self.find_in_authors(author.key, "name", f'{who} still has the starter\'s name "{author.name}": '
                                  "write the name of the person or team, as readers should see it")
-        if starter.is_starter_bio(author.bio):
+        if is_starter_bio(author.bio):
             self.find_in_authors(author.key, "bio", f"{who} still has the starter's bio: say who they are "
                                  "and what they do, in a sentence or two")
 

@@ -21,10 +21,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .errors import Problem, ProblemReport
-from .load import YamlDocument, load_yaml_file
-from .model import Schema, Text
-from .validate import check_schema
+from ..errors import Problem, ProblemReport
+from ..load import YamlDocument, load_yaml_file
+from ..model import Schema, Text
+from ..validate import check_schema
 
 SHIPPED = Path(__file__).with_name("plain-words.yaml")
 ABBREVIATION = re.compile(r"(?<![\w&])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w&])")
@@ -137,7 +137,7 @@ def read_file(path: Path, display: str) -> tuple[PlainWordsFile, YamlDocument]:
 
 def load_plain_words(path: Path | None, display: str | None) -> PlainWords:
     """The shipped list, with the project's file (if it exists) added to it. Raises ProblemReport."""
-    shipped, _ = read_file(SHIPPED, "leafbind/plain-words.yaml")
+    shipped, _ = read_file(SHIPPED, "leafbind/quality/plain-words.yaml")
     words = _lower(shipped.terms) | _lower(shipped.words)
     terms = set(_lower(shipped.terms))
     abbreviations = set(shipped.abbreviations)

@@ -1,9 +1,9 @@
 """The quality report page, dist/quality.html: every leaflet's readability scores and findings on one page,
 for an editorial review meeting (on screen, on a projector or printed on A4).
 
-`quality_page` renders the built-in layouts/quality.html.jinja. This module works out what the page shows
-(numbers with one decimal, which scores are past a threshold, each leaflet's status), so the template only
-lays it out.
+`quality_page` renders report.html.jinja, the template beside this module (shipped in the package: a project
+cannot override it). This module works out what the page shows (numbers with one decimal, which scores are
+past a threshold, each leaflet's status), so the template only lays it out.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .errors import Problem, plural
-from .lint import (
+from ..errors import Problem, plural
+from ..settings import RULES, CheckConfig
+from .readability import EASE_LANGUAGES, GRADE_LANGUAGES, Scores
+from .rules import (
     ERROR,
     SECTION_MIN_WORDS,
     Finding,
@@ -27,11 +29,8 @@ from .lint import (
     grade_level,
     limits_for,
 )
-from .paths import builtin_dir
-from .readability import EASE_LANGUAGES, GRADE_LANGUAGES, Scores
-from .settings import RULES, CheckConfig
 
-TEMPLATE = "quality.html.jinja"
+TEMPLATE = "report.html.jinja"  # in this folder
 NONE = "—"  # a score that is not measured for the language
 READY, WARNINGS, ERRORS, FAILED = "Ready", "Warnings", "Errors", "Cannot be read"
 
@@ -110,7 +109,7 @@ def quality_page(report: QualityReport, organisation: str) -> str:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(builtin_dir("layouts")), autoescape=True,
+    return Environment(loader=FileSystemLoader(Path(__file__).parent), autoescape=True,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 

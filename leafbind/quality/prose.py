@@ -1,7 +1,7 @@
 """A leaflet's text as a reader meets it: blocks of prose with file lines, its sections, images and links.
 
-The quality checks (`lint`) read this instead of HTML: headings, list markers, tables and code are not prose,
-and every piece of text keeps the line it was written on.
+The quality checks (rules.py) read this instead of HTML: headings, list markers, tables and code are not
+prose, and every piece of text keeps the line it was written on.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from .markdown import PARSER
+from ..markdown import PARSER
 
 WORD = re.compile(r"[^\W_](?:[\w'’/.,:-]*[^\W_])?")
 # A sentence ends at . ! or ? (perhaps with a closing quote or bracket) before a space, unless the word before
@@ -27,7 +27,7 @@ def count_words(text: str) -> int:
 
 
 @dataclass(frozen=True)
-class Text:
+class Passage:
     """A run of text with the file line of each character (through the line breaks it had in the source)."""
 
     text: str
@@ -52,7 +52,7 @@ class Sentence:
         return count_words(self.text)
 
 
-def sentences(text: Text) -> list[Sentence]:
+def sentences(text: Passage) -> list[Sentence]:
     """Split a block into sentences, each with the line it starts on."""
     found, start = [], 0
     for end in SENTENCE_END.finditer(text.text):
@@ -67,7 +67,7 @@ def sentences(text: Text) -> list[Sentence]:
     return found
 
 
-def _sentence(text: Text, start: int, end: int) -> Sentence:
+def _sentence(text: Passage, start: int, end: int) -> Sentence:
     lead = len(text.text[start:end]) - len(text.text[start:end].lstrip())
     return Sentence(text.text[start:end].strip(), text.line_at(start + lead))
 
@@ -87,13 +87,13 @@ class Link:
 
 
 @dataclass
-class Section:
+class ProseSection:
     """The introduction (no heading) or one `##` section, with its `###` headings and prose blocks."""
 
     heading: str | None
     line: int  # of the heading; of the first block for the introduction
-    blocks: list[Text] = field(default_factory=list)  # paragraphs and list items, in order
-    subheadings: list[Text] = field(default_factory=list)
+    blocks: list[Passage] = field(default_factory=list)  # paragraphs and list items, in order
+    subheadings: list[Passage] = field(default_factory=list)
     has_content: bool = False  # any text at all: prose, a table, code
 
     @property
@@ -105,17 +105,17 @@ class Section:
 class Prose:
     """Everything the quality checks read from a Markdown body."""
 
-    sections: list[Section] = field(default_factory=list)
-    headings: list[Text] = field(default_factory=list)  # every heading, `##` and below
+    sections: list[ProseSection] = field(default_factory=list)
+    headings: list[Passage] = field(default_factory=list)  # every heading, `##` and below
     images: list[Image] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
-    tables: list[Text] = field(default_factory=list)  # cell text, checked for plain words but not scored
+    tables: list[Passage] = field(default_factory=list)  # cell text, checked for plain words but not scored
 
     @property
-    def blocks(self) -> list[Text]:
+    def blocks(self) -> list[Passage]:
         return [block for section in self.sections for block in section.blocks]
 
-    def reading_text(self, blocks: list[Text] | None = None) -> str:
+    def reading_text(self, blocks: list[Passage] | None = None) -> str:
         """The prose as one text for the readability formulas. A list item with no full stop is still a
         sentence to the reader, so one is added; otherwise a list would read as one long sentence."""
         parts = []
@@ -129,7 +129,7 @@ class Prose:
 def read_prose(body: str, first_line: int) -> Prose:
     """The prose of a Markdown body whose first line is line `first_line` of the file."""
     prose = Prose()
-    section = Section(None, first_line)
+    section = ProseSection(None, first_line)
     in_table = 0
     tokens = PARSER.parse(body)
     for index, token in enumerate(tokens):
@@ -150,7 +150,7 @@ def read_prose(body: str, first_line: int) -> Prose:
                 prose.headings.append(text)
                 if opener.tag == "h2":
                     prose.sections.append(section)
-                    section = Section(text.text, line)
+                    section = ProseSection(text.text, line)
                 else:
                     section.subheadings.append(text)
             elif in_table:
@@ -166,7 +166,7 @@ def read_prose(body: str, first_line: int) -> Prose:
     return prose
 
 
-def _inline(token: Token, line: int) -> tuple[Text, list[Image], list[Link]]:
+def _inline(token: Token, line: int) -> tuple[Passage, list[Image], list[Link]]:
     """The text of an inline token (images left out: their alt text is not read as prose), with its links."""
     parts: list[str] = []
     breaks: list[int] = []
@@ -190,4 +190,4 @@ def _inline(token: Token, line: int) -> tuple[Text, list[Image], list[Link]]:
         elif child.type == "link_close" and link is not None:
             links.append(Link("".join(link[0]).strip(), link[1], link[2]))
             link = None
-    return Text("".join(parts), line, tuple(breaks)), images, links
+    return Passage("".join(parts), line, tuple(breaks)), images, links

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from textstat.textstat import textstatistics
 
-from .prose import Text, count_words, sentences
+from .prose import Passage, count_words, sentences
 
 EASE_LANGUAGES = {"en", "de", "es", "fr", "it", "nl", "ru", "hu"}  # textstat's reading-ease constants
 GRADE_LANGUAGES = {"en"}  # Flesch–Kincaid and SMOG are English formulas
@@ -62,7 +62,7 @@ def _meter(lang: str) -> textstatistics | None:
 def score(text: str, lang: str) -> Scores:
     """Score `text` (plain prose, one sentence per full stop) written in the language `lang`."""
     words = count_words(text)
-    count = len(sentences(Text(text, 1)))
+    count = len(sentences(Passage(text, 1)))
     root = language(lang)
     meter = _meter(lang) if root in EASE_LANGUAGES else None
     if meter is None or not words:
