@@ -1,6 +1,7 @@
 """publish: the leafbind command line. Thin: parse options, call the library once, report.
 
-Exit status: 0 success, 1 a leaflet or setting has problems, 2 usage error; 130 after Ctrl-C, 143 after SIGTERM.
+Exit status: 0 success, 1 a leaflet or setting has problems, 2 usage error; 130 after Ctrl-C, 143 after
+SIGTERM.
 """
 
 from __future__ import annotations
@@ -50,16 +51,18 @@ from leafbind import (
 
 PROJECT_HELP = "The project folder (holding leaflets/, and optionally layouts/, assets/, leafbind.toml)."
 FORMAT_HELP = "Which outputs to make: pdf, epub or all (default: all)."
-LAYOUT_HELP = ("A print layout to make the PDF in: standard, booklet, large-print, press, or the project's own. "
-               "Repeat for several (default: layouts in leafbind.toml, else standard; see publish list --layouts).")
+LAYOUT_HELP = ("A print layout to make the PDF in: standard, booklet, large-print, press, or the project's "
+               "own. Repeat for several (default: layouts in leafbind.toml, else standard; see publish list "
+               "--layouts).")
 PAGE_SIZE_HELP = "Paper size of the PDF (default: page_size in leafbind.toml, else a4)."
 OUT_HELP = "Folder for the outputs (default: dist/ in the project)."
 JOBS_HELP = "How many leaflets to make at once, each in its own process (default: the number of CPUs)."
-EXECUTOR_HELP = "Where leaflets are made: local processes, or an existing Dask cluster (needs leafbind[dask])."
+EXECUTOR_HELP = ("Where leaflets are made: local processes, or an existing Dask cluster "
+                 "(needs leafbind[dask]).")
 STRICT_HELP = "Treat quality warnings as errors: exit status 1 if there are any."
 REPORT_HELP = "Also write quality.html in the output folder: every leaflet's scores and findings, for review."
-VARIANT_HELP = (f"PDF variant WeasyPrint writes (default: {DEFAULT_VARIANT}, tagged for accessibility; others include "
-                "pdf/ua-2, pdf/a-3u and pdf/x-4).")
+VARIANT_HELP = (f"PDF variant WeasyPrint writes (default: {DEFAULT_VARIANT}, tagged for accessibility; "
+                "others include pdf/ua-2, pdf/a-3u and pdf/x-4).")
 
 
 def project_option(command):
@@ -73,7 +76,8 @@ def any_project_option(command):
 
 
 def _project_option(command, callback):
-    return click.option("--project", "project_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    return click.option("--project", "project_dir",
+                        type=click.Path(exists=True, file_okay=False, path_type=Path),
                         default=Path("."), show_default=True, help=PROJECT_HELP, callback=callback)(command)
 
 
@@ -85,7 +89,8 @@ class NotAProject(click.ClickException):
 
 
 def _with_leaflets(ctx, param, project_dir: Path) -> Path:
-    """A folder without leaflets/ is most likely the wrong folder: say so, rather than build nothing and succeed."""
+    """A folder without leaflets/ is most likely the wrong folder: say so, rather than build nothing and
+    succeed."""
     if not ctx.resilient_parsing and not (project_dir / "leaflets").is_dir():
         shown = f"this folder ({Path.cwd()})" if project_dir == Path(".") else str(project_dir)
         raise NotAProject(f"{shown} has no leaflets/ folder: is this a leafbind project? "
@@ -129,7 +134,8 @@ def _shown(project_dir: Path | None) -> Callable[[Path], str]:
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM (`kill`, a service manager, a CI job's time limit), raised like Ctrl-C so a build stops the same way."""
+    """SIGTERM (`kill`, a service manager, a CI job's time limit), raised like Ctrl-C so a build stops the
+    same way."""
 
 
 def _terminate(signum, frame) -> None:
@@ -138,7 +144,8 @@ def _terminate(signum, frame) -> None:
 
 
 def _stopped(stop: KeyboardInterrupt) -> int:
-    """Say in one line what a stopped command saved (after any fault saving it); its exit status: 130 or 143."""
+    """Say in one line what a stopped command saved (after any fault saving it); its exit status: 130 or
+    143."""
     cause = stop.__cause__ if isinstance(stop, BuildStopped) else stop
     by, status = ("SIGTERM", 143) if isinstance(cause, Terminated) else ("Ctrl-C", 130)
     if not isinstance(stop, BuildStopped):
@@ -177,20 +184,27 @@ def cli() -> None:
 @click.option("--page-size", type=click.Choice(sorted(PAGE_SIZES)), default=None, help=PAGE_SIZE_HELP)
 @click.option("--pdf-variant", default=DEFAULT_VARIANT, callback=lambda ctx, param, value: _variant(value),
               help=VARIANT_HELP)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=OUT_HELP)
-@click.option("--force", is_flag=True, help="Make every chosen output again, even those unchanged since the last build.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=OUT_HELP)
+@click.option("--force", is_flag=True,
+              help="Make every chosen output again, even those unchanged since the last build.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help=JOBS_HELP)
-@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True, help=EXECUTOR_HELP)
-@click.option("--scheduler", metavar="ADDRESS", default=None, help="The Dask scheduler's address, for --executor dask.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only problems, and the exit status.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output, for scripts and CI.")
-@click.option("--no-lint", is_flag=True, help="Skip the quality checks (publish check) of the leaflets being made.")
+@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
+              help=EXECUTOR_HELP)
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="The Dask scheduler's address, for --executor dask.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress and no summary: only problems, and the exit status.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the summary as JSON on standard output, for scripts and CI.")
+@click.option("--no-lint", is_flag=True,
+              help="Skip the quality checks (publish check) of the leaflets being made.")
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.option("--report", is_flag=True, help=REPORT_HELP)
 @project_option
 @reporting
-def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, executor, scheduler, quiet, as_json,
-          no_lint, strict, report, project_dir) -> None:
+def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, executor, scheduler, quiet,
+          as_json, no_lint, strict, report, project_dir) -> None:
     """Check, then build SLUGS (default: every leaflet) as PDF, in each chosen layout, and EPUB.
 
     Writes dist/<slug>/<slug>-ed<edition>.pdf (standard layout), -booklet.pdf and -booklet-pages.pdf,
@@ -206,9 +220,9 @@ def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, exe
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
     project = open_project(project_dir)
     options = BuildOptions.resolve(
-        project, out_dir=out_dir, slugs=tuple(slugs), formats=FORMATS if fmt == "all" else (fmt,), layouts=layouts,
-        page_size=page_size, variant=pdf_variant, force=force, lint=not no_lint, report=report,
-        executor=Dask(scheduler) if executor == "dask" else Local(jobs or cpus()))
+        project, out_dir=out_dir, slugs=tuple(slugs), formats=FORMATS if fmt == "all" else (fmt,),
+        layouts=layouts, page_size=page_size, variant=pdf_variant, force=force, lint=not no_lint,
+        report=report, executor=Dask(scheduler) if executor == "dask" else Local(jobs or cpus()))
     display = None if quiet else ProgressDisplay()
     try:
         result = build_catalogue(project, options, progress=display, notice=_notice)
@@ -239,14 +253,17 @@ def cpus() -> int:
 
 
 def _variant(value: str) -> str:
-    """Checked here rather than with click.Choice: listing the variants imports WeasyPrint, slow for a no-op build."""
+    """Checked here rather than with click.Choice: listing the variants imports WeasyPrint, slow for a no-op
+    build."""
     if value != DEFAULT_VARIANT and value not in pdf_variants():
-        raise click.BadParameter(f'"{value}" is not one of {", ".join(pdf_variants())}', param_hint="--pdf-variant")
+        raise click.BadParameter(f'"{value}" is not one of {", ".join(pdf_variants())}',
+                                 param_hint="--pdf-variant")
     return value
 
 
 class ProgressDisplay:
-    """A progress bar on a terminal; one plain line per leaflet otherwise (logs, CI). Both on standard error."""
+    """A progress bar on a terminal; one plain line per leaflet otherwise (logs, CI). Both on standard
+    error."""
 
     def __init__(self) -> None:
         self.bar = None
@@ -256,8 +273,8 @@ class ProgressDisplay:
             return
         if step.status == "start":
             if sys.stderr.isatty():
-                self.bar = click.progressbar(length=step.total, label="Building", file=sys.stderr, show_pos=True,
-                                             item_show_func=lambda slug: slug)
+                self.bar = click.progressbar(length=step.total, label="Building", file=sys.stderr,
+                                             show_pos=True, item_show_func=lambda slug: slug)
                 self.bar.__enter__()
             return
         if self.bar is None:
@@ -281,8 +298,8 @@ def _notice(message: str) -> None:
 def _show_summary(result, out_dir: Path) -> None:
     files = len(result.outputs)
     click.echo(f"{len(result.built)} built ({plural(files, 'file')}), {len(result.skipped)} "
-               f"unchanged and skipped, {len(result.failed)} failed, in {result.timings.get('total', 0):.1f} s. "
-               f"Outputs are in {out_dir}.")
+               f"unchanged and skipped, {len(result.failed)} failed, "
+               f"in {result.timings.get('total', 0):.1f} s. Outputs are in {out_dir}.")
     for failure in result.failures:
         first = failure.problems[0].message if failure.problems else "see the problems above"
         more = f" (and {len(failure.problems) - 1} more)" if len(failure.problems) > 1 else ""
@@ -292,7 +309,8 @@ def _show_summary(result, out_dir: Path) -> None:
 @cli.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="How to report: findings and a table, or JSON for CI (its schema: leafbind/quality/quality.schema.json).")
+              help="How to report: findings and a table, or JSON for CI "
+                   "(its schema: leafbind/quality/quality.schema.json).")
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.option("--report", is_flag=True, help=REPORT_HELP)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -300,7 +318,8 @@ def _show_summary(result, out_dir: Path) -> None:
 @project_option
 @reporting
 def check(slugs, fmt, strict, report, out_dir, project_dir) -> None:
-    """Check SLUGS (default: every leaflet): the sources, then the quality checks. Writes nothing unless --report.
+    """Check SLUGS (default: every leaflet): the sources, then the quality checks. Writes nothing unless
+    --report.
 
     The quality checks score readability (Flesch reading ease, Flesch–Kincaid grade, SMOG) and look for long
     sentences and paragraphs, hard words, unexplained abbreviations, missing headings, alt text and link text,
@@ -333,8 +352,8 @@ def _show_quality(quality) -> None:
     rows = [("LEAFLET", "GRADE", "SMOG", "EASE", "WORDS", "ERRORS", "WARNINGS")]
     for leaflet in quality.leaflets:
         scores = leaflet.scores
-        rows.append((leaflet.slug, _score(scores.grade), _score(scores.smog), _score(scores.ease, 0), str(scores.words),
-                     str(len(leaflet.errors)), str(len(leaflet.warnings))))
+        rows.append((leaflet.slug, _score(scores.grade), _score(scores.smog), _score(scores.ease, 0),
+                     str(scores.words), str(len(leaflet.errors)), str(len(leaflet.warnings))))
     rows += [(slug, "-", "-", "-", "-", "invalid", "-") for slug in quality.failed]
     if len(rows) > 1:
         _show_table(rows)
@@ -343,7 +362,8 @@ def _show_quality(quality) -> None:
     counts = [plural(quality.errors, "error"), plural(quality.warnings, "warning")]
     if quality.problems:
         counts.insert(0, f"{plural(len(quality.failed), 'leaflet')} with problems in the source")
-    click.echo(f"{checked}: {', '.join(counts)}." if quality.problems or quality.findings else f"{checked}: no problems.")
+    click.echo(f"{checked}: {', '.join(counts)}." if quality.problems or quality.findings
+               else f"{checked}: no problems.")
 
 
 def _score(value: float | None, places: int = 1) -> str:
@@ -352,10 +372,12 @@ def _score(value: float | None, places: int = 1) -> str:
 
 @cli.command(name="list")
 @click.option("--layouts", "show_layouts", is_flag=True,
-              help="List the print layouts instead: built-in and the project's own, with the files they write.")
-@click.option("--due", is_flag=True, help="Only leaflets whose review date has passed or comes within --within days.")
-@click.option("--within", "days", type=click.IntRange(min=0), default=DUE_WITHIN, show_default=True, metavar="DAYS",
-              help="With --due: also list reviews falling due in the next DAYS days.")
+              help="List the print layouts instead: built-in and the project's own, "
+                   "with the files they write.")
+@click.option("--due", is_flag=True,
+              help="Only leaflets whose review date has passed or comes within --within days.")
+@click.option("--within", "days", type=click.IntRange(min=0), default=DUE_WITHIN, show_default=True,
+              metavar="DAYS", help="With --due: also list reviews falling due in the next DAYS days.")
 @project_option
 @reporting
 def list_leaflets(show_layouts, due, days, project_dir) -> None:
@@ -383,13 +405,15 @@ def list_leaflets(show_layouts, due, days, project_dir) -> None:
     if checked.problems:
         raise ProblemReport(checked.problems)
     if not find_leaflets(project):
-        click.echo(f"No leaflets yet in {project.display(project.leaflets_dir)}/; start one with: publish new SLUG")
+        click.echo(f"No leaflets yet in {project.display(project.leaflets_dir)}/; "
+                   "start one with: publish new SLUG")
     elif due and len(rows) == 1:
         click.echo(f"No leaflet is due for review in the next {plural(days, 'day')}.")
 
 
 def _show_layouts(project) -> None:
-    """NAME, where it comes from, the paper, the files it writes, whether `publish build` makes it by default."""
+    """NAME, where it comes from, the paper, the files it writes, whether `publish build` makes it by
+    default."""
     rows = [("LAYOUT", "FROM", "PAPER", "FILES", "DEFAULT")]
     for product in print_products(project):
         layout = product.layout
@@ -413,7 +437,8 @@ def _show_table(rows: list[tuple[str, ...]]) -> None:
 
 @cli.command()
 @click.argument("slug")
-@click.option("--note", required=True, help='What changed in this edition, in one paragraph ("Updated the dose advice.").')
+@click.option("--note", required=True,
+              help='What changed in this edition, in one paragraph ("Updated the dose advice.").')
 @click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The new edition's date (default: today, or SOURCE_DATE_EPOCH's date when set).")
 @click.option("--same-day", is_flag=True,

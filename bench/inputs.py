@@ -7,7 +7,8 @@
 For each shape and size it writes a one-leaflet project and times `publish check` (reading, validation,
 Markdown, the quality checks) as a subprocess, wall clock, best of --repeat runs. Linear time shows as a
 steady seconds-per-MB column; the `x` column is the time over the time of the size before it, divided by the
-size ratio (1.0 is linear, 2.0 quadratic). A size over the limit (2 MB, leafbind.load.MAX_SOURCE_BYTES) must be
+size ratio (1.0 is linear, 2.0 quadratic). A size over the limit (2 MB, leafbind.load.MAX_SOURCE_BYTES) \
+must be
 refused at once. Never run in CI; see bench/README.md.
 """
 
@@ -66,7 +67,8 @@ def timed(command: list[str], repeat: int) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=float, nargs="+", default=[0.25, 0.5, 1.0, 1.9, 2.5], help="MB")
     parser.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=list(SHAPES))
     parser.add_argument("--repeat", type=int, default=2)

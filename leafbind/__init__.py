@@ -4,7 +4,7 @@ The public API, everything the command line (publish.py) uses:
 
     project = open_project(Path("."))                              # leafbind.toml read and checked
     options = BuildOptions.resolve(project, layouts=("booklet",))  # defaults < leafbind.toml < these
-    result = build_catalogue(project, options)                     # BuildResult: outputs, problems, .as_dict()
+    result = build_catalogue(project, options)                     # a BuildResult (.as_dict() for JSON)
 
     review_catalogue(project, slugs, today())                      # publish check: sources and quality
     new_edition(project, slug, note) · new_leaflet(project, slug) · due_for_review(leaflets, today())

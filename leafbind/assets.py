@@ -3,11 +3,11 @@ before any product uses it, and every product reads it back through here.
 
 A file is found where its source says (relative to that file, or `assets/…` in the project, else in the
 built-in assets), with every symbolic link resolved, and must then lie inside the project or the built-in
-assets. It passes when it is what its name says: a PNG, JPEG, GIF or WebP that Pillow decodes completely, within a
-size a leaflet needs; a font whose tables fontTools can read; an SVG that parses as XML without entity
-declarations and holds no active content. SVGs are not copied as they are but written again from what was
-parsed (`clean_svg`): no script, event handler, embedded HTML, external reference, comment or DOCTYPE survives,
-so what a reading app or a browser gets is exactly what was checked.
+assets. It passes when it is what its name says: a PNG, JPEG, GIF or WebP that Pillow decodes completely,
+within a size a leaflet needs; a font whose tables fontTools can read; an SVG that parses as XML without
+entity declarations and holds no active content. SVGs are not copied as they are but written again from what
+was parsed (`clean_svg`): no script, event handler, embedded HTML, external reference, comment or DOCTYPE
+survives, so what a reading app or a browser gets is exactly what was checked.
 """
 
 from __future__ import annotations
@@ -42,14 +42,14 @@ SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def resolve_asset(root: Path, written: str, beside: Path, kinds: set[str] = IMAGE_SUFFIXES) -> Asset:
-    """The checked Asset for a path written in a source file of the project at `root` (relative to that file, in
-    `beside`, or `assets/…`).
+    """The checked Asset for a path written in a source file of the project at `root` (relative to that file,
+    in `beside`, or `assets/…`).
 
-    `written` may be percent-encoded, as Markdown writes a space (`my%20photo.png`). Symbolic links are resolved
-    before the file is judged, and it must then lie inside the project or the built-in assets; `assets/…`
-    missing from the project falls back to the built-in assets, so projects can override them by name. Raises
-    ValueError with a message for the editor when the file is outside the project, missing, of the wrong kind,
-    or not what its name says.
+    `written` may be percent-encoded, as Markdown writes a space (`my%20photo.png`). Symbolic links are
+    resolved before the file is judged, and it must then lie inside the project or the built-in assets;
+    `assets/…` missing from the project falls back to the built-in assets, so projects can override them by
+    name. Raises ValueError with a message for the editor when the file is outside the project, missing, of
+    the wrong kind, or not what its name says.
     """
     name = unquote(written)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) or name.startswith(("/", "\\")):
@@ -66,8 +66,8 @@ def resolve_asset(root: Path, written: str, beside: Path, kinds: set[str] = IMAG
 
 
 def _locate(root: Path, name: str, beside: Path) -> Path:
-    """The real path of a written file: beside the source, else (for `assets/…`) the first asset folder holding
-    it, the project's before the built-in one."""
+    """The real path of a written file: beside the source, else (for `assets/…`) the first asset folder
+    holding it, the project's before the built-in one."""
     path = Path(os.path.realpath(beside / name))
     if path.is_file() or not name.startswith("assets/"):
         return path
@@ -138,8 +138,8 @@ def _checked(path: Path, suffix: str, size: int, mtime_ns: int) -> str | ValueEr
 
 
 def asset_bytes(asset: Asset) -> bytes:
-    """The bytes an output embeds for `asset`: an SVG as cleaned, anything else as checked. Raises ValueError if
-    the file changed since it was checked, so nothing unchecked reaches an output."""
+    """The bytes an output embeds for `asset`: an SVG as cleaned, anything else as checked. Raises ValueError
+    if the file changed since it was checked, so nothing unchecked reaches an output."""
     try:
         data = asset.path.read_bytes()
     except OSError as error:
@@ -174,16 +174,18 @@ def _decode(path: Path, expected: str) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 if image.format != expected:
-                    raise ValueError(f"is a {image.format} image, not {expected} as its name says: save it as "
-                                     f"{expected} or rename it")
+                    raise ValueError(f"is a {image.format} image, not {expected} as its name says: "
+                                     f"save it as {expected} or rename it")
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     raise ValueError(f"is {width} × {height} pixels: scale it down to at most "
                                      f"{MAX_PIXELS // 1_000_000} megapixels")
-                image.load()  # decode every pixel: a truncated or corrupt file fails here, not in a reader's app
+                # decode every pixel: a truncated or corrupt file fails here, not in a reader's app
+                image.load()
     except ValueError:
         raise
-    except (OSError, SyntaxError, EOFError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except (OSError, SyntaxError, EOFError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as error:
         raise ValueError(f"is not a readable {expected} image ({_reason(error)})") from None
 
 
@@ -266,7 +268,8 @@ class _SvgBuilder:
             self.refuse("an animation that changes a link or an event handler")
         self.depth += 1
         if self.depth > MAX_SVG_DEPTH:
-            raise ValueError(f"has elements nested more than {MAX_SVG_DEPTH} deep (line {self.line}): simplify it")
+            raise ValueError(f"has elements nested more than {MAX_SVG_DEPTH} deep (line {self.line}): "
+                             "simplify it")
         self.started = True
         return self.tree.start(f"{{{SVG}}}{name}", self.attributes(attributes))
 
@@ -325,8 +328,8 @@ ATTRIBUTE_PREFIXES = {"": "", XLINK: "xlink:", XML: "xml:"}
 
 
 def _serialise(root: ET.Element) -> bytes:
-    """The cleaned tree as SVG: SVG elements unprefixed, `xlink:` and `xml:` attributes. Written here rather than
-    by ElementTree, whose prefixes come from a registry every library in the process can change."""
+    """The cleaned tree as SVG: SVG elements unprefixed, `xlink:` and `xml:` attributes. Written here rather
+    than by ElementTree, whose prefixes come from a registry every library in the process can change."""
     uses_xlink = any(_split(key)[0] == XLINK for element in root.iter() for key in element.attrib)
     declarations = f' xmlns="{SVG}"' + (f' xmlns:xlink="{XLINK}"' if uses_xlink else "")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + _element(root, declarations)).encode("utf-8")

@@ -1,16 +1,17 @@
 """Build a catalogue: skip what is unchanged, check the rest, make it on the chosen executor, write, record.
 
-1. Plan: each chosen leaflet whose recorded inputs (see `state`) are unchanged and whose outputs are on disk is
-   skipped without being parsed; `force` plans everything.
+1. Plan: each chosen leaflet whose recorded inputs (see `state`) are unchanged and whose outputs are on disk
+   is skipped without being parsed; `force` plans everything.
 2. Check the others one at a time (`catalogue.iter_checked`), as the workers ask for work, then run the
    quality checks (`lint`) on each: a leaflet with problems or quality errors is not made, and only the
    leaflets in flight are held in memory.
-3. Make: `workers.run_jobs` renders and makes each leaflet's products (print layouts, e-book) in memory, here or elsewhere.
+3. Make: `workers.run_jobs` renders and makes each leaflet's products (print layouts, e-book) in memory, here
+   or elsewhere.
 4. Write each leaflet's files atomically as its result arrives, then the manifest and the build state once —
    whatever ends the loop: a failure, an exception, Ctrl-C.
 
-The whole build holds the output folder's lock (`output.output_lock`), so builds into one folder take turns, and
-first removes the temporary files an interrupted build left there.
+The whole build holds the output folder's lock (`output.output_lock`), so builds into one folder take turns,
+and first removes the temporary files an interrupted build left there.
 
 One leaflet's failure never stops the others; it writes nothing and leaves its earlier outputs as they were. A
 fault writing its files (a full disk, a file in the way) fails that leaflet alone: the files it already wrote
@@ -50,7 +51,7 @@ from .review import review_catalogue, waiting_for_lock, write_quality_page
 from .state import BuildState, Fingerprints, LeafletRecord, OutputRecord, is_current, output_inputs
 from .validate import AuthorBook, load_authors
 from .version import __version__
-from .workers import LOCAL, Executor, Local, run_jobs
+from .workers import LOCAL, Executor, run_jobs
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ class BuildOptions:
 
     @classmethod
     def resolve(cls, project: Project, *, out_dir: Path | None = None, slugs: tuple[str, ...] = (),
-                formats: tuple[str, ...] = FORMATS, layouts: tuple[str, ...] = (), page_size: str | None = None,
-                variant: str = DEFAULT_VARIANT, force: bool = False, executor: Executor = LOCAL, lint: bool = True,
-                report: bool = False) -> BuildOptions:
+                formats: tuple[str, ...] = FORMATS, layouts: tuple[str, ...] = (),
+                page_size: str | None = None, variant: str = DEFAULT_VARIANT, force: bool = False,
+                executor: Executor = LOCAL, lint: bool = True, report: bool = False) -> BuildOptions:
         """Options from the command line's choices, each unset one taken from leafbind.toml, else the default.
         Raises UnknownLayout for a layout the project doesn't have."""
         return cls(out_dir if out_dir is not None else project.root / "dist",
@@ -110,7 +111,8 @@ class BuildResult:
     failed: tuple[str, ...] = ()
     failures: tuple[Failure, ...] = ()  # each failed leaflet with its own problems
     manifest: Path | None = None
-    timings: dict[str, float] = field(default_factory=dict)  # seconds: per stage summed over leaflets, and total
+    # seconds: per stage summed over leaflets, and total
+    timings: dict[str, float] = field(default_factory=dict)
     executor: Executor = LOCAL
     report: Path | None = None  # quality.html, when the options asked for it
 
@@ -120,8 +122,8 @@ class BuildResult:
         return tuple(finding for finding in self.findings if finding.severity == WARNING)
 
     def as_dict(self) -> dict:
-        """The build summary for scripts and CI (`publish build --json`); README.md ("Scripts and CI") documents
-        its keys."""
+        """The build summary for scripts and CI (`publish build --json`); README.md ("Scripts and CI")
+        documents its keys."""
         jobs, executor = self.executor.describe()
         return {
             "built": list(self.built),
@@ -129,7 +131,8 @@ class BuildResult:
             "failed": [{"slug": f.slug, "problems": [str(p) for p in f.problems]} for f in self.failures],
             "problems": [str(problem) for problem in self.problems],
             "warnings": [str(finding) for finding in self.warnings],
-            "outputs": [{key: getattr(o, key) for key in ("slug", "edition", *OUTPUT_KEYS)} for o in self.outputs],
+            "outputs": [{key: getattr(o, key) for key in ("slug", "edition", *OUTPUT_KEYS)}
+                        for o in self.outputs],
             "timings": {stage: round(seconds, 3) for stage, seconds in sorted(self.timings.items())},
             "jobs": jobs,
             "executor": executor,
@@ -150,7 +153,8 @@ class _Run:
         return self.options.out_dir
 
     def stale_products(self, path: Path, record: LeafletRecord | None) -> tuple[Product, ...]:
-        """The products of this leaflet that must be made again (all of them unless its record says otherwise)."""
+        """The products of this leaflet that must be made again (all of them unless its record says
+        otherwise)."""
         products = self.options.products
         if record is None or record.source != self.project.display(path) or \
                 record.source_sha256 != self.fingerprints.file(path):
@@ -159,8 +163,8 @@ class _Run:
         if inputs is None:
             return products
         return tuple(product for product in products if not all(
-            is_current(record.outputs.get(key := self.options.state_key(product, file)), output_inputs(inputs, key),
-                       self.out_dir)
+            is_current(record.outputs.get(key := self.options.state_key(product, file)),
+                       output_inputs(inputs, key), self.out_dir)
             for file in product.files))
 
     def time(self, stage: str, seconds: float) -> None:
@@ -169,9 +173,11 @@ class _Run:
 
 @dataclass
 class _Made:
-    """What the build has made so far, kept up to date as each result comes, so that it can be saved at any moment."""
+    """What the build has made so far, kept up to date as each result comes, so that it can be saved at any
+    moment."""
 
-    outputs: list[Output] = field(default_factory=list)  # every file written, even of a leaflet that then failed
+    # every file written, even of a leaflet that then failed
+    outputs: list[Output] = field(default_factory=list)
     built: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failures: dict[str, list[Problem]] = field(default_factory=dict)
@@ -179,16 +185,18 @@ class _Made:
     saving: list[Problem] = field(default_factory=list)  # faults writing the manifest or the build state
 
     def fail(self, run: _Run, slug: str, problems: Iterable[Problem]) -> None:
-        """A leaflet that failed is forgotten by the build state, so the next build checks and makes it again."""
+        """A leaflet that failed is forgotten by the build state, so the next build checks and makes it
+        again."""
         self.failures.setdefault(slug, []).extend(problems)
         run.state.forget(slug)
 
 
-def build_catalogue(project: Project, options: BuildOptions, *, progress: Callable[[Progress], None] | None = None,
+def build_catalogue(project: Project, options: BuildOptions, *,
+                    progress: Callable[[Progress], None] | None = None,
                     notice: Callable[[str], None] | None = None) -> BuildResult:
     """Build the chosen leaflets (default: all) as the options say. With `options.lint`, the leaflets made are
-    quality-checked first, and one with quality errors is not made. `progress` is told of each leaflet as it is
-    done; `notice`, once, if the build must wait for another build into the same output folder.
+    quality-checked first, and one with quality errors is not made. `progress` is told of each leaflet as it
+    is done; `notice`, once, if the build must wait for another build into the same output folder.
 
     Raises UnknownLeaflet for a slug the project doesn't have; ProblemReport for a plain-words list with
     problems; FileFault if the output folder can't be made or written into; BuildStopped on Ctrl-C
@@ -210,8 +218,9 @@ def build_catalogue(project: Project, options: BuildOptions, *, progress: Callab
             stopped = interruption
         finally:
             manifest = _save(run, made)
-        report = write_quality_page(review_catalogue(project, options.slugs, clock.today()), project,
-                                    options.out_dir, locked=True) if options.report and stopped is None else None
+        report = (write_quality_page(review_catalogue(project, options.slugs, clock.today()), project,
+                                     options.out_dir, locked=True)
+                  if options.report and stopped is None else None)
     run.timings["total"] = time.perf_counter() - started
     result = _result(paths, run.book.problems, made, manifest, run.timings, options.executor, report)
     if stopped is not None:
@@ -231,7 +240,8 @@ def _make(run: _Run, made: _Made, paths: list[Path], linter: Linter | None,
     build_id = uuid.uuid4().hex  # tells long-lived workers that files may have changed since their last build
 
     def jobs_to_run() -> Iterator[Job]:
-        """Checked one at a time as the executor asks for work, so only the leaflets in flight are in memory."""
+        """Checked one at a time as the executor asks for work, so only the leaflets in flight are in
+        memory."""
         checking = iter_checked(project, to_make, run.book, other_codes)
         while True:
             began = time.perf_counter()
@@ -261,8 +271,8 @@ def _make(run: _Run, made: _Made, paths: list[Path], linter: Linter | None,
 class BuildStopped(KeyboardInterrupt):
     """The build was interrupted (Ctrl-C, or a signal the caller raises as KeyboardInterrupt, its __cause__).
 
-    What it had made is saved in the manifest and the build state; `result` says what that was, and `faults` the
-    problems saving them, if any.
+    What it had made is saved in the manifest and the build state; `result` says what that was, and `faults`
+    the problems saving them, if any.
     """
 
     def __init__(self, result: BuildResult, faults: tuple[Problem, ...] = ()) -> None:
@@ -270,15 +280,18 @@ class BuildStopped(KeyboardInterrupt):
         self.result, self.faults = result, faults
 
 
-def _plan(run: _Run, paths: list[Path], force: bool) -> tuple[dict[str, tuple[Product, ...]], list[str], dict[str, str]]:
+def _plan(run: _Run, paths: list[Path], force: bool
+          ) -> tuple[dict[str, tuple[Product, ...]], list[str], dict[str, str]]:
     """Which products of which leaflets to make; which leaflets are skipped; the codes of the skipped ones."""
     todo, skipped, other_codes = {}, [], {}
     # Files sharing a slug are never skipped: the check must say which ones to rename.
     shared_slugs = {slug for slug, files in files_by_slug(run.project).items() if len(files) > 1}
     for path in paths:
-        run.fingerprints.file(path)  # hashed before it is read for the build: an edit made meanwhile is not lost
+        # hashed before it is read for the build: an edit made meanwhile is not lost
+        run.fingerprints.file(path)
         record = run.state.leaflets.get(path.stem)
-        stale = run.options.products if force or path.stem in shared_slugs else run.stale_products(path, record)
+        stale = (run.options.products if force or path.stem in shared_slugs
+                 else run.stale_products(path, record))
         if stale:
             todo[path.stem] = stale
         else:
@@ -303,7 +316,8 @@ class _Steps:
 
 
 def _take(run: _Run, made: _Made, leaflet: Leaflet, result: JobResult) -> str:
-    """Record one leaflet's result: write its files, or keep its problems. Returns its status: built or failed."""
+    """Record one leaflet's result: write its files, or keep its problems. Returns its status: built or
+    failed."""
     for stage, seconds in result.timings.items():
         run.time(stage, seconds)
     if result.problems:
@@ -322,8 +336,9 @@ def _take(run: _Run, made: _Made, leaflet: Leaflet, result: JobResult) -> str:
 
 
 def _write(run: _Run, leaflet: Leaflet, result: JobResult, outputs: list[Output]) -> None:
-    """Write a leaflet's files, adding each to `outputs` as it is written, then record what they were made from.
-    Raises FileFault; the files written before it stay (each is whole) and are listed in the manifest."""
+    """Write a leaflet's files, adding each to `outputs` as it is written, then record what they were made
+    from. Raises FileFault; the files written before it stay (each is whole) and are listed in the
+    manifest."""
     record = run.state.leaflets.get(leaflet.slug)
     kept = record.outputs if record and record.edition == leaflet.edition else {}
     record = LeafletRecord(
@@ -338,8 +353,8 @@ def _write(run: _Run, leaflet: Leaflet, result: JobResult, outputs: list[Output]
         stat = write_atomically(path, data)
         output = describe(path, run.out_dir, data, leaflet, file)
         key = run.options.state_key(product_of[file], file)
-        record.outputs[key] = OutputRecord(output.path, output_inputs(inputs, key), output.sha256, stat.st_size,
-                                           stat.st_mtime_ns)
+        record.outputs[key] = OutputRecord(output.path, output_inputs(inputs, key), output.sha256,
+                                           stat.st_size, stat.st_mtime_ns)
         outputs.append(output)
     run.state.record(leaflet.slug, record)
 
@@ -367,7 +382,8 @@ def _save(run: _Run, made: _Made) -> Path | None:
 
 def _result(paths: list[Path], general: tuple[Problem, ...], made: _Made, manifest: Path | None,
             timings: dict[str, float], executor: Executor, report: Path | None) -> BuildResult:
-    """Failures, problems and findings in the order of the leaflet files, whatever order the workers finished in."""
+    """Failures, problems and findings in the order of the leaflet files, whatever order the workers finished
+    in."""
     order = {path.stem: number for number, path in enumerate(paths)}
     failures, findings = made.failures, made.findings
     slugs = sorted(failures, key=lambda slug: order.get(slug, len(order)))
@@ -376,5 +392,5 @@ def _result(paths: list[Path], general: tuple[Problem, ...], made: _Made, manife
         problems=(*general, *(problem for slug in slugs for problem in failures[slug]), *made.saving),
         findings=tuple(finding for slug in sorted(findings, key=order.get) for finding in findings[slug]),
         built=tuple(sorted(made.built, key=order.get)), skipped=tuple(made.skipped), failed=tuple(slugs),
-        failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest, timings=timings,
-        executor=executor, report=report)
+        failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest,
+        timings=timings, executor=executor, report=report)

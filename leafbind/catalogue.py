@@ -49,7 +49,8 @@ def check_catalogue(project: Project, slugs: tuple[str, ...] = ()) -> Checked:
 
 def check_leaflets(project: Project, paths: list[Path], book: AuthorBook,
                    other_codes: dict[str, str] | None = None) -> Checked:
-    """Validate these leaflet files. `other_codes` maps the codes of leaflets not checked now to their files."""
+    """Validate these leaflet files. `other_codes` maps the codes of leaflets not checked now to their
+    files."""
     found = _Collector(problems=list(book.problems))
     for slug, leaflet, problems in iter_checked(project, paths, book, other_codes):
         found.problems.extend(problems)
@@ -60,7 +61,8 @@ def check_leaflets(project: Project, paths: list[Path], book: AuthorBook,
     return Checked(tuple(found.leaflets), tuple(found.problems), tuple(found.failed))
 
 
-def iter_checked(project: Project, paths: list[Path], book: AuthorBook, other_codes: dict[str, str] | None = None
+def iter_checked(project: Project, paths: list[Path], book: AuthorBook,
+                 other_codes: dict[str, str] | None = None
                  ) -> Iterator[tuple[str, Leaflet | None, list[Problem]]]:
     """Check each file in turn: (slug, the leaflet or None, its problems). One leaflet at a time, so a large
     catalogue is never all in memory. Two files with one slug would write the same outputs, so both fail; of
@@ -77,7 +79,8 @@ def iter_checked(project: Project, paths: list[Path], book: AuthorBook, other_co
             problems.extend(report.problems)
         if others := [project.display(other) for other in files_of_slug[path.stem] if other != path]:
             problems.append(Problem(display, None, None,
-                                    f'has the same slug "{path.stem}" as {", ".join(others)}: rename one of them'))
+                                    f'has the same slug "{path.stem}" as {", ".join(others)}: '
+                                    "rename one of them"))
         elif leaflet and leaflet.code and leaflet.code in codes:
             problems.append(Problem(display, leaflet.origin.line_of(("id",)), "id",
                                     f'"{leaflet.code}" is also the id of {codes[leaflet.code]}'))
@@ -103,7 +106,8 @@ def select(project: Project, slugs: tuple[str, ...]) -> list[Path]:
     if unknown:
         known = ", ".join(sorted(by_slug)) or "none"
         hint = did_you_mean(unknown[0], by_slug).removeprefix(" (").removesuffix(")")
-        raise UnknownLeaflet(f"no leaflet named {', '.join(unknown)} in {project.display(project.leaflets_dir)} "
+        raise UnknownLeaflet(f"no leaflet named {', '.join(unknown)} in "
+                             f"{project.display(project.leaflets_dir)} "
                              f"({hint + '; ' if hint else ''}leaflets: {known})")
     return [path for path in paths if path.stem in slugs]
 
@@ -112,7 +116,8 @@ DUE_WITHIN = 90  # days of notice before a review falls due
 
 
 def due_for_review(leaflets, today: date, within: int = DUE_WITHIN) -> list[tuple[Leaflet, str]]:
-    """Leaflets whose review date has passed or comes within `within` days, and those with none; most urgent first."""
+    """Leaflets whose review date has passed or comes within `within` days, and those with none; most urgent
+    first."""
     found = []
     for leaflet in leaflets:
         if leaflet.review is None:
@@ -122,13 +127,15 @@ def due_for_review(leaflets, today: date, within: int = DUE_WITHIN) -> list[tupl
         if days < 0:
             found.append((leaflet.review, leaflet, f"overdue by {plural(-days, 'day')}"))
         elif days <= within:
-            found.append((leaflet.review, leaflet, "due today" if days == 0 else f"due in {plural(days, 'day')}"))
-    return [(leaflet, status) for _, leaflet, status in sorted(found, key=lambda item: (item[0], item[1].slug))]
+            found.append((leaflet.review, leaflet,
+                          "due today" if days == 0 else f"due in {plural(days, 'day')}"))
+    return [(leaflet, status)
+            for _, leaflet, status in sorted(found, key=lambda item: (item[0], item[1].slug))]
 
 
 class UnknownLeaflet(LeafbindError):
     """A slug on the command line that names no leaflet (a usage error, not a content problem)."""
 
 
-__all__ = ["AUTHORS_FILE", "Checked", "UnknownLeaflet", "check_catalogue", "check_leaflets", "files_by_slug", "find_leaflets", "iter_checked",
-           "select"]
+__all__ = ["AUTHORS_FILE", "Checked", "UnknownLeaflet", "check_catalogue", "check_leaflets", "files_by_slug",
+           "find_leaflets", "iter_checked", "select"]

@@ -1,4 +1,5 @@
-"""Citations with citeproc-py and CSL styles: the leaflet cited in each chosen style, and its sources listed."""
+"""Citations with citeproc-py and CSL styles: the leaflet cited in each chosen style, and its sources
+listed."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from citeproc import Citation as CslCitation
@@ -57,7 +58,7 @@ def style_problem(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _style(name: str) -> CitationStylesStyle:
     csl_name = STYLES.get(name, (name,))[0]
     path = Path(get_style_filepath(csl_name))
@@ -106,7 +107,8 @@ def _unshield(html: str) -> str:
     return html.translate(_UNSHIELD)
 
 
-def cite_leaflet(leaflet: Leaflet, styles: list[str], organisation: str, url: str | None) -> tuple[Citation, ...]:
+def cite_leaflet(leaflet: Leaflet, styles: list[str], organisation: str,
+                 url: str | None) -> tuple[Citation, ...]:
     """The leaflet as a reference in each style, for the "Cite this leaflet" page."""
     citations = []
     for name in styles:

@@ -2,7 +2,8 @@
 
 Outputs take every date from the leaflet itself. Only commands that write a date into a source (`publish new`,
 `publish edition`) or compare with today (`publish list --due`) ask for today, and they honour
-SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/) so a scripted run can be replayed.
+SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/) so a scripted run can be
+replayed.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 # Characters shown by name in messages rather than as themselves: a terminal would act on a control character
 # (a NUL or an escape cuts the message short) and an invisible one can't be seen.
-INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufffe\uffff]")
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
+                       "\u2060-\u2064\ufeff\ufffe\uffff]")
 CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
                  0x1B: "escape", 0x7F: "delete", 0x85: "next line"}
 
@@ -61,8 +62,8 @@ class ProblemReport(LeafbindError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-# Names editors reach for, from other tools (Hugo's baseURL, Jekyll's url, Pandoc's date and tags …), mapped to
-# the name leafbind uses: suggested only where that name is one of the known ones.
+# Names editors reach for, from other tools (Hugo's baseURL, Jekyll's url, Pandoc's date and tags …), mapped
+# to the name leafbind uses: suggested only where that name is one of the known ones.
 SYNONYMS = {
     "base_url": "website", "baseurl": "website", "url": "website", "site": "website", "site_url": "website",
     "homepage": "website", "web": "website", "web_address": "website", "domain": "website",
@@ -99,5 +100,6 @@ def did_you_mean(name: object, known: Iterable[str]) -> str:
     synonym = SYNONYMS.get(written.lower().replace("-", "_"))
     if synonym in known:
         return f' (did you mean "{synonym}"?)'
-    close = difflib.get_close_matches(written, known, n=1) or difflib.get_close_matches(written.lower(), known, n=1)
+    close = (difflib.get_close_matches(written, known, n=1) or
+             difflib.get_close_matches(written.lower(), known, n=1))
     return f' (did you mean "{close[0]}"?)' if close else ""

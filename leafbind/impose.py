@@ -1,9 +1,10 @@
 """Saddle-stitch booklet imposition: a leaflet's PDF pages → printer sheets, two pages side by side.
 
 `impose_booklet` takes the PDF of a leaflet whose pages all have one size (A5 portrait or half-Letter, as
-WeasyPrint makes them) and returns a new PDF of sheets twice as wide and as tall as a page, or as wide as asked
-(A4 or Letter landscape). Printed on both sides with "flip on short edge", stacked in order, folded in the middle and
-stapled on the fold, the sheets read as the leaflet, page 1 on the front cover. No page is rotated.
+WeasyPrint makes them) and returns a new PDF of sheets twice as wide and as tall as a page, or as wide as
+asked (A4 or Letter landscape). Printed on both sides with "flip on short edge", stacked in order, folded in
+the middle and stapled on the fold, the sheets read as the leaflet, page 1 on the front cover. No page is
+rotated.
 
 Booklet positions run 1 … n, n the page count rounded up to a multiple of 4. Sheet i (0-based) carries
 positions (n − 2i, 2i + 1) on its front, left then right, and (2i + 2, n − 2i − 1) on its back.
@@ -13,11 +14,11 @@ last page of a leaflet carries the clinic's contact box and QR code; the blank p
 one-page leaflet is only a front cover, followed by three blank pages.
 
 The pages are placed as vector content (fonts, paths and images are carried over as they are; nothing is
-rasterised), each clipped to its MediaBox: TrimBox and BleedBox are ignored, as our booklet pages have no bleed.
-Links and other annotations are left out: the sheets are for printing, and a link to a named destination
-would point into a document that no longer exists. The output is not tagged and claims no PDF/UA (the input's
-structure tree, XMP metadata and outlines are not copied). The same input gives the same bytes: the file
-identifier is a hash of the input and the options, and nothing is taken from the clock.
+rasterised), each clipped to its MediaBox: TrimBox and BleedBox are ignored, as our booklet pages have no
+bleed. Links and other annotations are left out: the sheets are for printing, and a link to a named
+destination would point into a document that no longer exists. The output is not tagged and claims no PDF/UA
+(the input's structure tree, XMP metadata and outlines are not copied). The same input gives the same bytes:
+the file identifier is a hash of the input and the options, and nothing is taken from the clock.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ def impose_booklet(pages_pdf: bytes, *, sheet_width: float | None = None, title:
     """The PDF of booklet sheets for the leaflet PDF `pages_pdf`; see the module docstring.
 
     `sheet_width` (pt) makes the sheets that wide when it is more than two pages, with the pair centred on the
-    fold: two A5 pages are 296 mm, A4 is 297 mm. `title` and `author` go into the document information (/Title,
-    /Author) when given; /Creator is "leafbind". Raises ValueError if the input is not a readable PDF, has no
-    pages, or has pages of different sizes.
+    fold: two A5 pages are 296 mm, A4 is 297 mm. `title` and `author` go into the document information
+    (/Title, /Author) when given; /Creator is "leafbind". Raises ValueError if the input is not a readable
+    PDF, has no pages, or has pages of different sizes.
     """
     reader = _read(pages_pdf)
     width, height = page_size(reader.pages)
@@ -91,14 +92,16 @@ def booklet_sides(page_count: int) -> list[Side]:
 
 
 def page_size(pages: Sequence[PageObject]) -> tuple[float, float]:
-    """The (width, height) in pt of the MediaBox that all `pages` share; ValueError if none or not all alike."""
+    """The (width, height) in pt of the MediaBox that all `pages` share; ValueError if none or not all
+    alike."""
     if len(pages) == 0:
         raise ValueError("the PDF has no pages to impose")
     sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in pages]
     width, height = sizes[0]
     for number, (w, h) in enumerate(sizes, start=1):
         if abs(w - width) > SIZE_TOLERANCE or abs(h - height) > SIZE_TOLERANCE:
-            raise ValueError(f"all pages must have one size to be imposed: page 1 is {width:.2f} × {height:.2f} pt, "
+            raise ValueError("all pages must have one size to be imposed: "
+                             f"page 1 is {width:.2f} × {height:.2f} pt, "
                              f"page {number} is {w:.2f} × {h:.2f} pt")
     return width, height
 
@@ -142,7 +145,8 @@ def _set_metadata(writer: PdfWriter, title: str | None, author: str | None) -> N
 
 
 def _file_identifier(pages_pdf: bytes, title: str | None, author: str | None) -> ArrayObject:
-    """The /ID pair: both halves the same (a first version of a file), from a hash of the input and options."""
+    """The /ID pair: both halves the same (a first version of a file), from a hash of the input and
+    options."""
     digest = hashlib.sha256(pages_pdf)
     digest.update(json.dumps([title, author]).encode())
     value = ByteStringObject(digest.digest()[:16])

@@ -1,10 +1,11 @@
-"""The print layouts: named products made from the same leaflet, each a stylesheet plus how its PDF is finished.
+"""The print layouts: named products made from the same leaflet, each a stylesheet plus how its PDF is
+finished.
 
 Built in: `standard` (the A4 / Letter handout), `booklet` (A5 / half-Letter pages, also imposed two to a sheet
 for a folded, stapled booklet), `large-print` (18 pt clear print for readers with low vision) and `press`
 (3 mm bleed, crop marks and PDF/X-4 for a print shop). A project adds its own in leafbind.toml
-(`[layout.NAME]`, with its stylesheet in layouts/ and the finishing of the built-in layout it is based on), and
-overrides a built-in layout's look by putting a stylesheet of the same name in its own layouts/ folder.
+(`[layout.NAME]`, with its stylesheet in layouts/ and the finishing of the built-in layout it is based on),
+and overrides a built-in layout's look by putting a stylesheet of the same name in its own layouts/ folder.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 STANDARD = "standard"
-EPUB = "epub"  # the e-book is a product too (products.Ebook), though not a print layout: no layout may take its name
+# the e-book is a product too (products.Ebook), though not a print layout: no layout may take its name
+EPUB = "epub"
 
 # The CSS `size` of a layout's pages, and the name a clinic knows the paper by, for each paper size.
 PAPER = {
@@ -54,10 +56,10 @@ class Layout:
 
 BUILTIN = {layout.name: layout for layout in (
     Layout(STANDARD, "The handout for an office printer: one-sided or duplex, on A4 or Letter.", "print.css"),
-    Layout("booklet", "A5 (half-Letter) pages imposed two to a sheet: print duplex, flip on the short edge, fold "
-                      "and staple. The A5 pages are kept too, for reading on screen.",
+    Layout("booklet", "A5 (half-Letter) pages imposed two to a sheet: print duplex, flip on the short edge, "
+                      "fold and staple. The A5 pages are kept too, for reading on screen.",
            "booklet.css", half_pages=True, impose=True),
-    Layout("large-print", "Clear print for readers with low vision: 18 pt text, wide line spacing, black on white, "
-                          "left-aligned, no hyphenation.", "large-print.css"),
+    Layout("large-print", "Clear print for readers with low vision: 18 pt text, wide line spacing, "
+                          "black on white, left-aligned, no hyphenation.", "large-print.css"),
     Layout("press", "For a print shop: 3 mm bleed, crop marks and PDF/X-4.", "press.css", variant="pdf/x-4"),
 )}

@@ -60,9 +60,9 @@ class _Refused(yaml.composer.ComposerError):
 
 
 class _Loader(yaml.SafeLoader):
-    """The safe loader, keeping dates as written (the schema checks them and says which line is wrong: PyYAML's
-    own date parsing raises a bare ValueError for 2026-02-30), refusing anchors and aliases, and refusing
-    nesting deeper than MAX_YAML_DEPTH before PyYAML's recursive composer runs out of stack."""
+    """The safe loader, keeping dates as written (the schema checks them and says which line is wrong:
+    PyYAML's own date parsing raises a bare ValueError for 2026-02-30), refusing anchors and aliases, and
+    refusing nesting deeper than MAX_YAML_DEPTH before PyYAML's recursive composer runs out of stack."""
 
     depth = 0
 
@@ -70,11 +70,13 @@ class _Loader(yaml.SafeLoader):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(
-                None, None, "anchors and aliases (&name, *name) are not allowed: write each value out in full",
+                None, None,
+                "anchors and aliases (&name, *name) are not allowed: write each value out in full",
                 event.start_mark)
         if self.depth >= MAX_YAML_DEPTH:
             raise _Refused(
-                None, None, f"lists and keys are nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+                None, None, f"lists and keys are nested more than {MAX_YAML_DEPTH} levels deep",
+                event.start_mark)
         self.depth += 1
         try:
             return super().compose_node(parent, index)
@@ -94,8 +96,9 @@ def read_text(path: Path, display: str) -> str:
     except OSError as error:
         raise ProblemReport([Problem(display, None, None, f"can't be read ({error.strerror})")]) from None
     if len(data) > MAX_SOURCE_BYTES:
-        raise ProblemReport([Problem(display, None, None, f"is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB: "
-                                     "split it into several files (a leaflet this long is too long to read)")])
+        raise ProblemReport([Problem(display, None, None,
+                                     f"is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB: split it into "
+                                     "several files (a leaflet this long is too long to read)")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -104,8 +107,9 @@ def read_text(path: Path, display: str) -> str:
     if bad := FORBIDDEN.search(text):
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - text.rfind("\n", 0, bad.start())
-        raise ProblemReport([Problem(display, line, None, f"has the invisible character {visible(bad.group())} at "
-                                     f"column {column}: delete it (it often comes from text pasted from Word or "
+        raise ProblemReport([Problem(display, line, None,
+                                     f"has the invisible character {visible(bad.group())} at column "
+                                     f"{column}: delete it (it often comes from text pasted from Word or "
                                      "a web page)")])
     return text
 
@@ -122,18 +126,21 @@ def parse_leaflet(text: str, path: Path, display: str) -> LeafletSource:
     end = front_matter_end(lines, display)
     front = parse_yaml("".join(lines[1:end]), display, line_offset=1)
     if not isinstance(front.data, dict):
-        raise ProblemReport([Problem(display, 2, None, "the front matter must be a list of 'key: value' lines")])
+        raise ProblemReport([Problem(display, 2, None,
+                                     "the front matter must be a list of 'key: value' lines")])
     return LeafletSource(path.stem, path, display, front, "".join(lines[end + 1 :]), end + 2)
 
 
 def front_matter_end(lines: list[str], display: str) -> int:
     """The index of the line closing the front matter that `lines[0]` opens. Raises ProblemReport."""
     if not lines or lines[0].strip() != FENCE:
-        raise ProblemReport([Problem(display, 1, None, "has no front matter: start the file with a line '---', "
+        raise ProblemReport([Problem(display, 1, None,
+                                     "has no front matter: start the file with a line '---', "
                                      "then the leaflet's keys (title, summary, …), then another '---'")])
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
     if end is None:
-        raise ProblemReport([Problem(display, 1, None, "the front matter never ends: add a line '---' after its last key")])
+        raise ProblemReport([Problem(display, 1, None,
+                                     "the front matter never ends: add a line '---' after its last key")])
     return end
 
 
@@ -167,8 +174,8 @@ def parse_yaml(text: str, display: str, line_offset: int) -> YamlDocument:
 def _yaml_problem(error: yaml.YAMLError, text: str, display: str, line_offset: int) -> Problem:
     if isinstance(error, yaml.reader.ReaderError):
         line = text.count("\n", 0, error.position) + 1 + line_offset
-        return Problem(display, line, None, f"has the character {visible(chr(error.character))}, which YAML does "
-                       "not allow: delete it")
+        return Problem(display, line, None, f"has the character {visible(chr(error.character))}, which YAML "
+                       "does not allow: delete it")
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     context = getattr(error, "context_mark", None)
     if context and mark and mark.index >= len(text.rstrip()):
@@ -177,17 +184,20 @@ def _yaml_problem(error: yaml.YAMLError, text: str, display: str, line_offset: i
     what = getattr(error, "problem", None) or str(error)
     if isinstance(error, _Refused):
         return Problem(display, line, None, what)
-    return Problem(display, line, None, f"is not valid YAML here: {what} (check the indentation, colons and quotes)")
+    return Problem(display, line, None,
+                   f"is not valid YAML here: {what} (check the indentation, colons and quotes)")
 
 
-def _map_lines(node: yaml.Node, here: Location, lines: dict, duplicates: list, display: str, offset: int) -> None:
+def _map_lines(node: yaml.Node, here: Location, lines: dict, duplicates: list, display: str,
+               offset: int) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
             line = key_node.start_mark.line + 1 + offset
             if here + (key,) in lines:
                 name = ".".join(str(part) for part in here + (key,))
-                duplicates.append(Problem(display, line, name, f"is given twice (first on line {lines[here + (key,)]})"))
+                duplicates.append(Problem(display, line, name,
+                                          f"is given twice (first on line {lines[here + (key,)]})"))
                 continue
             lines[here + (key,)] = line
             _map_lines(value_node, here + (key,), lines, duplicates, display, offset)

@@ -41,7 +41,8 @@ class JobResult:
 
 
 def make_outputs(job: Job) -> JobResult:
-    """Render the leaflet and make each product in memory. Never raises: a failure is a result with problems."""
+    """Render the leaflet and make each product in memory. Never raises: a failure is a result with
+    problems."""
     leaflet, timings = job.leaflet, {}
     display = job.project.display(leaflet.path)
     layouts = tuple(product.layout for product in job.products if isinstance(product, PrintProduct))
@@ -60,7 +61,8 @@ def make_outputs(job: Job) -> JobResult:
     except LeafbindError as error:
         return JobResult(leaflet.slug, problems=(Problem(display, None, None, str(error)),), timings=timings)
     except Exception as error:  # noqa: BLE001 (a bug in leafbind or a library must not stop the other leaflets)
-        message = f"leafbind could not make this leaflet ({type(error).__name__}: {error}); please report this"
+        message = (f"leafbind could not make this leaflet ({type(error).__name__}: {error}); "
+                   "please report this")
         return JobResult(leaflet.slug, problems=(Problem(display, None, None, message),), timings=timings)
     embedded = tuple(sorted({str(asset.path) for asset in rendered.assets}))  # the logo is one of them
     return JobResult(leaflet.slug, files, embedded, timings=timings)

@@ -54,34 +54,37 @@ class _Checker:
     depth: int = 0
 
     def problem(self, line: int | None, field: str, message: str) -> None:
-        self.problems.append(Problem(self.display, self.first_line + line if line is not None else None, field, message))
+        self.problems.append(Problem(self.display, self.first_line + line if line is not None else None,
+                                     field, message))
 
     def check_block(self, token: Token) -> None:
         line = token.map[0] if token.map else None
         if token.type in CONTAINERS:
             self.depth += 1
             if self.depth == MAX_DEPTH + 1:
-                self.problem(line, "body", f"lists and quotes are nested more than {MAX_DEPTH} levels deep here: "
-                             "no reader can follow that; use fewer levels")
+                self.problem(line, "body", f"lists and quotes are nested more than {MAX_DEPTH} levels deep "
+                             "here: no reader can follow that; use fewer levels")
         elif token.type.replace("_close", "_open") in CONTAINERS:
             self.depth -= 1
         if token.type == "html_block":
             self.problem(line, "body", "raw HTML is not allowed in a leaflet; write it in Markdown instead")
         elif token.type == "heading_open" and token.tag == "h1":
-            self.problem(line, "body", "'#' headings are not used in the body (the title comes from the front "
-                         "matter): start sections with '##'")
+            self.problem(line, "body", "'#' headings are not used in the body (the title comes from the "
+                         "front matter): start sections with '##'")
         for child, child_line in _with_lines(token.children or (), line):
             self.check_inline(child, child_line)
 
     def check_inline(self, token: Token, line: int | None) -> None:
         if token.type == "html_inline":
-            self.problem(line, "body", f"raw HTML ({token.content.strip()}) is not allowed; write it in Markdown instead")
+            self.problem(line, "body",
+                         f"raw HTML ({token.content.strip()}) is not allowed; write it in Markdown instead")
         elif token.type == "image":
             self.check_image(token, line)
         elif token.type == "link_open":
             href = str(token.attrGet("href") or "")
             if not href.lower().startswith(LINK_SCHEMES):
-                self.problem(line, "body", f'link "{href}" must be a web address (https://…), mailto:, tel: or #section')
+                self.problem(line, "body",
+                             f'link "{href}" must be a web address (https://…), mailto:, tel: or #section')
             elif href.startswith("#"):
                 self.fragments.append((None if line is None else self.first_line + line, unquote(href[1:])))
 
@@ -138,7 +141,8 @@ def _sections(groups: list[tuple[Token | None, list[Token]]]) -> tuple[Section, 
     counters: dict[str, int] = {}
     sections = []
     for heading, tokens in groups:
-        title = "".join(child.content for child in heading.children or () if child.type in ("text", "code_inline"))
+        title = "".join(child.content for child in heading.children or ()
+                        if child.type in ("text", "code_inline"))
         sections.append(Section(title, _anchor(title, taken, counters), _render(tokens)))
     return tuple(sections)
 

@@ -1,4 +1,5 @@
-"""The document model: what a leaflet's source may say (schema) and the validated leaflet passed between stages.
+"""The document model: what a leaflet's source may say (schema) and the validated leaflet passed between
+stages.
 
 The settings of a project (leafbind.toml) are not part of it: they are `settings.py`'s.
 """
@@ -43,7 +44,8 @@ def _parse_date(value: Any) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise PydanticCustomError("leafbind_date", "{value} is not a date (use YYYY-MM-DD)", {"value": shown(value)})
+    raise PydanticCustomError("leafbind_date", "{value} is not a date (use YYYY-MM-DD)",
+                              {"value": shown(value)})
 
 
 def _text(value: Any) -> str:
@@ -70,13 +72,13 @@ def _matches(pattern: re.Pattern[str], hint: str):
 
 
 def _language_tag(value: str) -> str:
-    """A well-formed, registered BCP 47 tag in its standard form: "en-UK" is refused with "use en-GB" (langcodes
-    knows the IANA registry: deprecated and replaced subtags, and which regions exist)."""
+    """A well-formed, registered BCP 47 tag in its standard form: "en-UK" is refused with "use en-GB"
+    (langcodes knows the IANA registry: deprecated and replaced subtags, and which regions exist)."""
     import langcodes
 
     if not LANG_PATTERN.match(value) or not langcodes.tag_is_valid(value):
-        raise PydanticCustomError("leafbind_lang", "{value} is not a language tag (use a BCP 47 tag such as en, "
-                                  "en-GB, ar or zh-Hans)", {"value": shown(value)})
+        raise PydanticCustomError("leafbind_lang", "{value} is not a language tag (use a BCP 47 tag such as "
+                                  "en, en-GB, ar or zh-Hans)", {"value": shown(value)})
     standard = langcodes.standardize_tag(value)
     if standard.lower() != value.lower():
         raise PydanticCustomError("leafbind_lang", "{value} is not the standard language tag: write "
@@ -97,7 +99,9 @@ Text = Annotated[str, BeforeValidator(_text)]
 Paragraph = Annotated[str, BeforeValidator(_text), AfterValidator(_one_paragraph)]
 WebAddress = Annotated[str, BeforeValidator(_text), AfterValidator(_web_address)]
 Lang = Annotated[str, BeforeValidator(_text), AfterValidator(_language_tag)]
-Code = Annotated[str, BeforeValidator(_text), AfterValidator(_matches(CODE_PATTERN, "is not a leaflet code (letters, digits, '-', '.', '/'; up to 40 characters, e.g. PIL-0042)"))]
+Code = Annotated[str, BeforeValidator(_text),
+                 AfterValidator(_matches(CODE_PATTERN, "is not a leaflet code (letters, digits, '-', '.', "
+                                                       "'/'; up to 40 characters, e.g. PIL-0042)"))]
 Edition = Annotated[int, Field(strict=True, ge=1)]
 LaterEdition = Annotated[int, Field(strict=True, ge=2)]  # edition 1 is recorded by `published`
 Year = Annotated[int, Field(strict=True, ge=1000, le=2999)]
@@ -226,7 +230,8 @@ class Leaflet:
     sections: tuple[Section, ...]
     images: tuple[Asset, ...]
     origin: YamlDocument = field(compare=False, repr=False)  # front-matter lines, for later problems
-    body: str = field(default="", compare=False, repr=False)  # the Markdown body as written, for the quality checks
+    # the Markdown body as written, for the quality checks
+    body: str = field(default="", compare=False, repr=False)
     body_line: int = field(default=1, compare=False, repr=False)  # the file line of its first line
 
     @property

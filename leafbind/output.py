@@ -57,9 +57,9 @@ def output_path(out_dir: Path, slug: str, edition: int, file) -> Path:
 def write_atomically(path: Path, data: bytes) -> os.stat_result:
     """Write to a temporary file beside `path`, flush it to disk, then rename it over `path` in one step.
 
-    A reader (or a crash) sees either the old file or the new one, never half of one. Returns the file's status
-    (its size and modification time, for the build state). Raises FileFault — a full disk, a read-only folder, a
-    file in the way — naming `path`, so every caller reports a fault the same way.
+    A reader (or a crash) sees either the old file or the new one, never half of one. Returns the file's
+    status (its size and modification time, for the build state). Raises FileFault — a full disk, a read-only
+    folder, a file in the way — naming `path`, so every caller reports a fault the same way.
     """
     try:
         return _replace(path, data)
@@ -86,7 +86,8 @@ def _replace(path: Path, data: bytes) -> os.stat_result:
 
 class FileFault(LeafbindError):
     """A file or folder the operating system would not let leafbind write (or read): a full disk, a read-only
-    folder, a file where a folder must go … Shown as a problem naming the path and what to do, never a traceback.
+    folder, a file where a folder must go … Shown as a problem naming the path and what to do, never a
+    traceback.
     """
 
     def __init__(self, path: Path, error: OSError, action: str = WRITE) -> None:
@@ -104,7 +105,8 @@ class FileFault(LeafbindError):
             return f"{shown(blocker[0])} is {blocker[1]}: remove or rename it"
         if code in (errno.EACCES, errno.EPERM, errno.EROFS):
             what = "the disk is read-only" if code == errno.EROFS else "permission denied"
-            return f"{what}: check that you may {'read it' if self.action == READ else 'write to this folder'}"
+            return (f"{what}: check that you may "
+                    f"{'read it' if self.action == READ else 'write to this folder'}")
         if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             return "the disk is full: free some space and try again"
         if code == errno.ENAMETOOLONG:
@@ -112,7 +114,8 @@ class FileFault(LeafbindError):
         return self.error.strerror or str(self.error)
 
     def in_the_way(self) -> tuple[Path, str] | None:
-        """The file standing where a folder of the path must go, or the folder standing where its file must go."""
+        """The file standing where a folder of the path must go, or the folder standing where its file must
+        go."""
         folders = [*reversed(self.path.parents), *([self.path] if self.action == FOLDER else [])]
         for folder in folders:
             if folder.exists() and not folder.is_dir():
@@ -124,14 +127,14 @@ class FileFault(LeafbindError):
 
 @contextmanager
 def output_lock(out_dir: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold the output folder's lock (`LOCK_FILE` in it), so that one build at a time writes into it: two builds of
-    different leaflets into one folder then both end up in its manifest and build state, rather than the last
-    one to save undoing the other's records.
+    """Hold the output folder's lock (`LOCK_FILE` in it), so that one build at a time writes into it: two
+    builds of different leaflets into one folder then both end up in its manifest and build state, rather than
+    the last one to save undoing the other's records.
 
-    `waiting` is called once if another build holds the lock, before waiting for it to finish. The lock file is
-    removed on release, and so is `out_dir` if it was made only for the lock and is still empty. Where Python has
-    no fcntl (Windows) there is no lock: builds into one folder must then not overlap. Raises FileFault if the
-    folder can't be made or written.
+    `waiting` is called once if another build holds the lock, before waiting for it to finish. The lock file
+    is removed on release, and so is `out_dir` if it was made only for the lock and is still empty. Where
+    Python has no fcntl (Windows) there is no lock: builds into one folder must then not overlap. Raises
+    FileFault if the folder can't be made or written.
     """
     if fcntl is None:
         yield
@@ -148,7 +151,8 @@ def output_lock(out_dir: Path, waiting: Callable[[], None] | None = None) -> Ite
 
 
 def _acquire(path: Path, waiting: Callable[[], None] | None) -> int | None:
-    """An open descriptor of the lock file, locked; None on a file system that can't lock (no lock, as before)."""
+    """An open descriptor of the lock file, locked; None on a file system that can't lock (no lock, as
+    before)."""
     told = False
     while True:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -170,7 +174,8 @@ def _acquire(path: Path, waiting: Callable[[], None] | None) -> int | None:
 
 
 def _locked(descriptor: int, waiting: Callable[[], None] | None) -> bool:
-    """Lock without waiting if free; else say so through `waiting` and wait. False if locks aren't supported."""
+    """Lock without waiting if free; else say so through `waiting` and wait. False if locks aren't
+    supported."""
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -190,8 +195,8 @@ def _same_file(descriptor: int, path: Path) -> bool:
 
 
 def _release(descriptor: int | None, out_dir: Path, made: bool) -> None:
-    """Remove the lock file while still holding it (a build waiting on it then finds it gone and locks a new one),
-    and the folder if it was made for the lock alone; then unlock."""
+    """Remove the lock file while still holding it (a build waiting on it then finds it gone and locks a new
+    one), and the folder if it was made for the lock alone; then unlock."""
     try:
         (out_dir / LOCK_FILE).unlink(missing_ok=True)
         if made and not any(out_dir.iterdir()):
@@ -205,8 +210,8 @@ def _release(descriptor: int | None, out_dir: Path, made: bool) -> None:
 
 
 def remove_temporaries(out_dir: Path) -> None:
-    """Delete the temporary files (`.<name>.<random>.tmp`) an interrupted build left in the output folder and in
-    its leaflets' folders, where write_atomically writes.
+    """Delete the temporary files (`.<name>.<random>.tmp`) an interrupted build left in the output folder and
+    in its leaflets' folders, where write_atomically writes.
 
     Called with the folder's lock held, before a build writes anything: no other build is writing there, so
     each one is a leftover. Folders starting with "." (no slug does) are not searched.
@@ -232,8 +237,9 @@ def _leaflet_folders(out_dir: Path) -> list[str]:
 
 def describe(path: Path, out_dir: Path, data: bytes, leaflet, file) -> Output:
     """The manifest entry of an output file (`file`: the products.OutputFile it is)."""
-    return Output(leaflet.slug, leaflet.title, leaflet.code, leaflet.edition, leaflet.last_changed.isoformat(),
-                  leaflet.lang, file.format, path.relative_to(out_dir.resolve()).as_posix(), len(data),
+    return Output(leaflet.slug, leaflet.title, leaflet.code, leaflet.edition,
+                  leaflet.last_changed.isoformat(), leaflet.lang, file.format,
+                  path.relative_to(out_dir.resolve()).as_posix(), len(data),
                   hashlib.sha256(data).hexdigest(), file.layout, file.imposed)
 
 
@@ -257,9 +263,10 @@ def update_manifest(out_dir: Path, outputs: list[Output]) -> Path:
         for edition, files in groupby(of_leaflet, key=lambda entry: entry.edition):
             files = list(files)
             newest = files[0]
-            editions.append({"edition": edition, "title": newest.title, "code": newest.code, "date": newest.date,
-                             "language": newest.language,
-                             "outputs": [{key: getattr(entry, key) for key in OUTPUT_KEYS} for entry in files]})
+            editions.append({"edition": edition, "title": newest.title, "code": newest.code,
+                             "date": newest.date, "language": newest.language,
+                             "outputs": [{key: getattr(entry, key) for key in OUTPUT_KEYS}
+                                         for entry in files]})
         leaflets.append({"slug": slug, "editions": editions})
     document = {"generator": "leafbind", "manifest_version": 2, "leaflets": leaflets}
     write_atomically(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
@@ -284,8 +291,8 @@ def _is_file(path: Path) -> bool:
 
 
 def read_manifest(path: Path) -> list[Output]:
-    """Every output a manifest lists; a missing or malformed manifest lists none (it is rebuilt from this build on).
-    Raises OSError if the manifest is there but can't be read."""
+    """Every output a manifest lists; a missing or malformed manifest lists none (it is rebuilt from this
+    build on). Raises OSError if the manifest is there but can't be read."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -295,8 +302,8 @@ def read_manifest(path: Path) -> list[Output]:
         found = []
         for leaflet in document.get("leaflets", []):
             for edition in leaflet["editions"]:
-                found.extend(Output(leaflet["slug"], edition["title"], edition.get("code"), edition["edition"],
-                                    edition["date"], edition["language"],
+                found.extend(Output(leaflet["slug"], edition["title"], edition.get("code"),
+                                    edition["edition"], edition["date"], edition["language"],
                                     **{k: entry[k] for k in OUTPUT_KEYS if k in entry})
                              for entry in edition["outputs"])
         return [_with_layout(entry) for entry in found if isinstance(entry.path, str)]

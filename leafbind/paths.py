@@ -22,14 +22,15 @@ def readable_folders(root: Path) -> tuple[Path, ...]:
 
 def inside(root: Path, path: Path) -> bool:
     """True when `path`, with every symbolic link resolved, lies inside the project (`root`, resolved) or the
-    built-in folders. Checked before any file is read, so a link (to a file or a folder) can't bring a file from
-    elsewhere on the machine into an output or the build state."""
+    built-in folders. Checked before any file is read, so a link (to a file or a folder) can't bring a file
+    from elsewhere on the machine into an output or the build state."""
     real = Path(os.path.realpath(path))
     return any(real.is_relative_to(folder) for folder in readable_folders(root))
 
 
 def display(root: Path, path: Path) -> str:
-    """A path as the editor knows it: relative to the project when inside it (a link shown by its own name)."""
+    """A path as the editor knows it: relative to the project when inside it (a link shown by its own
+    name)."""
     for candidate in (Path(os.path.abspath(path)), path.resolve()):
         if candidate.is_relative_to(root):
             return candidate.relative_to(root).as_posix()

@@ -1,4 +1,5 @@
-"""RenderedLeaflet → print-ready, tagged PDF bytes via WeasyPrint, reading only the files the asset gate checked."""
+"""RenderedLeaflet → print-ready, tagged PDF bytes via WeasyPrint, reading only the files the asset gate
+checked."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from .render import PrintDocument, RenderedLeaflet
 
 DEFAULT_VARIANT = "pdf/ua-1"
 # The documents' base URL: the same wherever the project sits, so nothing WeasyPrint derives from a URL (it
-# names images by a hash of theirs) depends on the folder. Every file under it is served from the checked assets.
+# names images by a hash of theirs) depends on the folder. Every file under it is served from the checked
+# assets.
 BASE_URL = "file:///leafbind/"
 FONT_EPOCH = 2082844800  # seconds from 1904-01-01, the epoch of a font's `head` dates, to 1970-01-01
 
@@ -34,9 +36,9 @@ def pdf_variants() -> list[str]:
 class _Reused:
     """What WeasyPrint can share between leaflets in one process: fonts, parsed stylesheets, decoded images.
 
-    Every leaflet of a catalogue uses the same fonts and nearly the same CSS, so a batch build parses and loads
-    them once per process instead of once per leaflet. The lock keeps one layout at a time per process, so a
-    threaded worker (a Dask worker with several threads) never mixes up two leaflets' warnings.
+    Every leaflet of a catalogue uses the same fonts and nearly the same CSS, so a batch build parses and
+    loads them once per process instead of once per leaflet. The lock keeps one layout at a time per process,
+    so a threaded worker (a Dask worker with several threads) never mixes up two leaflets' warnings.
     """
 
     build_id = None
@@ -55,7 +57,8 @@ class _Reused:
 
     @classmethod
     def stylesheet(cls, css: str, base_url: str, fetcher, problems: list[Problem], display: str):
-        """The parsed stylesheet; the warnings its first parse gave are given again for each leaflet using it."""
+        """The parsed stylesheet; the warnings its first parse gave are given again for each leaflet using
+        it."""
         from weasyprint import CSS
 
         key = (css, base_url)
@@ -92,12 +95,14 @@ def warm_up(build_id: str) -> None:
     _Reused.font_config()
 
 
-def make_pdf(rendered: RenderedLeaflet, printed: PrintDocument, project: Project, variant: str = DEFAULT_VARIANT) -> bytes:
+def make_pdf(rendered: RenderedLeaflet, printed: PrintDocument, project: Project,
+             variant: str = DEFAULT_VARIANT) -> bytes:
     """Lay out and write one layout's PDF in memory. Raises ProblemReport if WeasyPrint reports any problem.
 
     Nothing in the file comes from the clock, chance or the machine: dates come from the leaflet
     (`dcterms.created` and `dcterms.modified` in the layout, and the fonts' `head` dates), /ID and XMP's
-    DocumentID from the leaflet, edition, layout and variant, and URLs from BASE_URL, not the project's folder.
+    DocumentID from the leaflet, edition, layout and variant, and URLs from BASE_URL, not the project's
+    folder.
     """
     from weasyprint import HTML
 
@@ -106,10 +111,12 @@ def make_pdf(rendered: RenderedLeaflet, printed: PrintDocument, project: Project
     identity = (f"{rendered.url or rendered.organisation}/{leaflet.slug}/edition-{leaflet.edition}/"
                 f"{printed.layout.name}/{variant}")
     display = project.display(leaflet.path)
-    with _Reused.lock, _captured(display) as problems, _document_id(identity), _reproducible_fonts(leaflet.last_changed):
+    with _Reused.lock, _captured(display) as problems, _document_id(identity), \
+            _reproducible_fonts(leaflet.last_changed):
         stylesheet = _Reused.stylesheet(printed.css, BASE_URL, fetcher, problems, display)
         document = HTML(string=printed.html, base_url=BASE_URL, url_fetcher=fetcher)
-        data = document.write_pdf(stylesheets=[stylesheet], font_config=_Reused.font_config(), pdf_variant=variant,
+        data = document.write_pdf(stylesheets=[stylesheet], font_config=_Reused.font_config(),
+                                  pdf_variant=variant,
                                   pdf_identifier=hashlib.md5(identity.encode()).hexdigest().encode(),
                                   uncompressed_pdf=False, cache=_Reused.images)
         _Reused.forget_failed_images()
@@ -140,10 +147,10 @@ def _reproducible_fonts(day: date):
 
     WeasyPrint subsets fonts with HarfBuzz where the machine has its subsetter (Debian's libharfbuzz-subset0)
     and with fontTools elsewhere; the two give different bytes, and HarfBuzz's differ between its versions,
-    which come with the operating system rather than with leafbind. So leafbind always uses fontTools (a Python
-    dependency, pinned like the others; as fast here), and fontTools' `timestampNow`, which stamps the time of
-    saving into each font's `head` table, gives the leaflet's date instead. Both are replaced for the moment
-    the PDF is written (under `_Reused.lock`).
+    which come with the operating system rather than with leafbind. So leafbind always uses fontTools (a
+    Python dependency, pinned like the others; as fast here), and fontTools' `timestampNow`, which stamps the
+    time of saving into each font's `head` table, gives the leaflet's date instead. Both are replaced for the
+    moment the PDF is written (under `_Reused.lock`).
     """
     from fontTools.ttLib.tables import _h_e_a_d
     from weasyprint.pdf import fonts
@@ -176,8 +183,8 @@ def asset_fetcher(assets: tuple[Asset, ...]):
             if not url.startswith("file:"):
                 raise ValueError(f"{url} is on the network: leafbind never fetches from the network")
             if href not in by_href:
-                raise ValueError(f"{href or url} is not one of this leaflet's checked files (its images, photos, "
-                                 "logo and fonts): files outside the project are never read")
+                raise ValueError(f"{href or url} is not one of this leaflet's checked files (its images, "
+                                 "photos, logo and fonts): files outside the project are never read")
             asset = by_href[href]
             return URLFetcherResponse(url, asset_bytes(asset), {"Content-Type": asset.media_type})
 

@@ -1,6 +1,6 @@
-"""Products: what a build makes of each leaflet, as objects. A print product is a layout's PDF (and a booklet's
-imposed sheets); the e-book is another product. Each knows its output files and how to make them from the
-rendered leaflet, so a new product (a web page, say) is one class here, one maker and one template.
+"""Products: what a build makes of each leaflet, as objects. A print product is a layout's PDF (and a
+booklet's imposed sheets); the e-book is another product. Each knows its output files and how to make them
+from the rendered leaflet, so a new product (a web page, say) is one class here, one maker and one template.
 
 An output file's name, `<slug>-ed<N><tail>`, is made in one place: `OutputFile.name`.
 """
@@ -35,7 +35,8 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class PrintProduct:
-    """A print layout's PDF: the pages, and for an imposed layout (the booklet) the same pages on sheets too."""
+    """A print layout's PDF: the pages, and for an imposed layout (the booklet) the same pages on sheets
+    too."""
 
     layout: Layout
     stage = "pdf"  # its share of a build's timings
@@ -50,13 +51,15 @@ class PrintProduct:
         tail = ".pdf" if self.name == STANDARD else f"-{self.name}.pdf"
         if not self.layout.impose:
             return (OutputFile(tail, "pdf", self.name),)
-        return (OutputFile(tail, "pdf", self.name, imposed=True), OutputFile(f"-{self.name}-pages.pdf", "pdf", self.name))
+        return (OutputFile(tail, "pdf", self.name, imposed=True),
+                OutputFile(f"-{self.name}-pages.pdf", "pdf", self.name))
 
     def state_key(self, file: OutputFile, paper: str, variant: str) -> str:
         """How the build state knows this output: its name and the options that change its bytes."""
         return f"{file.tail} {paper} {self.layout.pdf_variant(variant)}"
 
-    def make(self, rendered: RenderedLeaflet, project: Project, paper: str, variant: str) -> dict[OutputFile, bytes]:
+    def make(self, rendered: RenderedLeaflet, project: Project, paper: str,
+             variant: str) -> dict[OutputFile, bytes]:
         printed = rendered.print_document(self.name)
         pages = make_pdf(rendered, printed, project, self.layout.pdf_variant(variant))
         if not self.layout.impose:
@@ -80,7 +83,8 @@ class Ebook:
     def state_key(self, file: OutputFile, paper: str, variant: str) -> str:
         return file.tail  # neither the paper nor the PDF variant changes an e-book
 
-    def make(self, rendered: RenderedLeaflet, project: Project, paper: str, variant: str) -> dict[OutputFile, bytes]:
+    def make(self, rendered: RenderedLeaflet, project: Project, paper: str,
+             variant: str) -> dict[OutputFile, bytes]:
         return {self.files[0]: make_epub(rendered)}
 
 
@@ -94,8 +98,8 @@ class UnknownLayout(LeafbindError):
 
 def choose_products(project: Project, formats: tuple[str, ...] = FORMATS, layouts: tuple[str, ...] = ()
                     ) -> tuple[Product, ...]:
-    """What to make of each leaflet: each print layout once, in the order asked (default: leafbind.toml's), then
-    the e-book. Raises UnknownLayout for a name the project doesn't have."""
+    """What to make of each leaflet: each print layout once, in the order asked (default: leafbind.toml's),
+    then the e-book. Raises UnknownLayout for a name the project doesn't have."""
     chosen = tuple(dict.fromkeys(layouts or project.config.layouts)) if "pdf" in formats else ()
     unknown = [name for name in chosen if name not in project.layouts]
     if unknown:

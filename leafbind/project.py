@@ -18,7 +18,8 @@ from .settings import CONFIG_NAME, ProjectConfig, Settings, read_settings
 
 @dataclass(frozen=True)
 class Project:
-    """A leafbind project: a folder with `leaflets/`, and optionally `layouts/`, `assets/` and leafbind.toml."""
+    """A leafbind project: a folder with `leaflets/`, and optionally `layouts/`, `assets/` and
+    leafbind.toml."""
 
     root: Path  # resolved
     settings: Settings = Settings(ProjectConfig())
@@ -92,11 +93,12 @@ class Project:
         return self.config.website.rstrip("/") + f"/{slug}/"
 
     def check_inside(self, path: Path, display: str) -> None:
-        """Raise ProblemReport unless the source file `path` (a leaflet, authors.yaml …) lies inside the project
-        once links are resolved: a link to a file elsewhere would publish that file."""
+        """Raise ProblemReport unless the source file `path` (a leaflet, authors.yaml …) lies inside the
+        project once links are resolved: a link to a file elsewhere would publish that file."""
         if not self.contains(path):
-            raise ProblemReport([Problem(display, None, None, f"is a link to {os.path.realpath(path)}, outside the "
-                                         "project: leafbind reads only the project's own files; copy the file into "
+            raise ProblemReport([Problem(display, None, None,
+                                         f"is a link to {os.path.realpath(path)}, outside the project: "
+                                         "leafbind reads only the project's own files; copy the file into "
                                          "the project instead")])
 
     def resolve_file(self, written: str, beside: Path, kinds: set[str] = IMAGE_SUFFIXES) -> Asset:

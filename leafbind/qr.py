@@ -1,4 +1,5 @@
-"""A QR code linking a printed leaflet to its page online, drawn by segno as vector SVG (sharp at any size)."""
+"""A QR code linking a printed leaflet to its page online, drawn by segno as vector SVG (sharp at any
+size)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ def short_url(url: str) -> str:
 
 @lru_cache(maxsize=256)
 def qr_code(url: str) -> QrCode:
-    """The code for `url`, with error correction level M (15 % of it may be scuffed or folded and still read)."""
+    """The code for `url`, with error correction level M (15 % of it may be scuffed or folded and still
+    read)."""
     import segno  # imported here: only builds with a website and a printed layout need it
 
     code = segno.make(url, error="m", micro=False, boost_error=False)
-    svg = code.svg_data_uri(border=4, dark="#000000", light="#ffffff", omitsize=True)  # 4 modules of quiet zone
+    # 4 modules of quiet zone
+    svg = code.svg_data_uri(border=4, dark="#000000", light="#ffffff", omitsize=True)
     return QrCode(url, short_url(url), svg)

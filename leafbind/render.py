@@ -1,4 +1,5 @@
-"""Lay a leaflet out through the Jinja layouts: one print document for the PDF, one set of pages for the EPUB."""
+"""Lay a leaflet out through the Jinja layouts: one print document for the PDF, one set of pages for the
+EPUB."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ FRONT, BODY, BACK = "front", "body", "back"  # where an e-book page stands in th
 
 @dataclass(frozen=True)
 class EpubPageSpec:
-    """One page of the e-book: its file, its template, the title the contents show (None: the leaflet's own), its
-    EPUB structural semantics, and where it stands. The one table of the e-book's pages, `EPUB_PAGES`."""
+    """One page of the e-book: its file, its template, the title the contents show (None: the leaflet's own),
+    its EPUB structural semantics, and where it stands. The one table of the e-book's pages, `EPUB_PAGES`."""
 
     file_name: str
     template: str
@@ -51,7 +52,8 @@ EPUB_PAGES = (
     EpubPageSpec("cover.xhtml", "epub/cover.html.jinja", "Cover", "cover", FRONT),
     EpubPageSpec("title-page.xhtml", "epub/title-page.html.jinja", "Title page", "titlepage", FRONT),
     EpubPageSpec("leaflet.xhtml", "epub/leaflet.html.jinja", None, "bodymatter", BODY),
-    EpubPageSpec("sources.xhtml", "epub/sources.html.jinja", "Sources", "bibliography", BACK),  # if it has sources
+    # if it has sources
+    EpubPageSpec("sources.xhtml", "epub/sources.html.jinja", "Sources", "bibliography", BACK),
     EpubPageSpec("authors.xhtml", "epub/author-bio.html.jinja", "About the authors", "appendix", BACK),
     EpubPageSpec("cite.xhtml", "epub/cite.html.jinja", "Cite this leaflet", "appendix", BACK),
 )
@@ -109,15 +111,18 @@ class LayoutContext:
     page_size: str = ""  # the CSS `@page { size }` of the print layout
 
 
-def render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...] = (), paper: str = "a4") -> RenderedLeaflet:
+def render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...] = (),
+           paper: str = "a4") -> RenderedLeaflet:
     """Render the leaflet for each print layout given, on `paper` (a4 or letter), and its EPUB pages. Raises
     LeafbindError for a broken layout."""
     try:
         return _render(leaflet, project, layouts, paper)
     except TemplateSyntaxError as error:
-        raise LeafbindError(f"layout {_where(project, error.filename, error.lineno)}: {error.message}") from None
+        raise LeafbindError(f"layout {_where(project, error.filename, error.lineno)}: "
+                            f"{error.message}") from None
     except TemplateError as error:
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(_layout_roots(project))]
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if f.filename.startswith(_layout_roots(project))]
         where = _where(project, frames[-1].filename, frames[-1].lineno) if frames else "?"
         raise LeafbindError(f"layout {where}: {error.message}") from None
 
@@ -148,15 +153,17 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
         for page in EPUB_PAGES if page.semantics != "bibliography" or leaflet.sources
     )
     qr = qr_code(url) if url else None
-    prints = tuple(_print(env, layout, LayoutContext(**base, qr=qr, target="print"), paper) for layout in layouts)
+    prints = tuple(_print(env, layout, LayoutContext(**base, qr=qr, target="print"), paper)
+                   for layout in layouts)
     assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
-    for css, name in ((epub_css, "epub.css"), *((printed.css, printed.layout.stylesheet) for printed in prints)):
+    for css, name in ((epub_css, "epub.css"),
+                      *((printed.css, printed.layout.stylesheet) for printed in prints)):
         for href in CSS_URL.findall(css):
             if not href.startswith(("data:", "#")):
                 asset = _css_asset(project, href, name)
                 assets.setdefault(asset.href, asset)
-    return RenderedLeaflet(leaflet, project.config.organisation, url, prints, epub_pages=pages, epub_css=epub_css,
-                           assets=tuple(sorted(assets.values(), key=lambda a: a.href)))
+    return RenderedLeaflet(leaflet, project.config.organisation, url, prints, epub_pages=pages,
+                           epub_css=epub_css, assets=tuple(sorted(assets.values(), key=lambda a: a.href)))
 
 
 def _print(env: Environment, layout: Layout, context: LayoutContext, paper: str) -> PrintDocument:
@@ -198,8 +205,8 @@ class ContainedLoader(FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         if not any(Path(os.path.realpath(filename)).is_relative_to(Path(folder).resolve())
                    for folder in self.searchpath):
-            raise LeafbindError(f'layout "{template}" is a link to a file outside the layouts folder: copy the file '
-                                "into layouts/ instead")
+            raise LeafbindError(f'layout "{template}" is a link to a file outside the layouts folder: '
+                                "copy the file into layouts/ instead")
         return source, filename, uptodate
 
 

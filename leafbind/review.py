@@ -25,10 +25,10 @@ def review_catalogue(project: Project, slugs: tuple[str, ...], today: date) -> Q
 
 def write_quality_page(quality: QualityReport, project: Project, out_dir: Path, *, locked: bool = False,
                        notice: Callable[[str], None] | None = None) -> Path:
-    """Write quality.html into `out_dir` and return its path. Written with the output folder's lock held, like a
-    build's files (a build starting meanwhile would take its temporary file for a leftover): `locked` says the
-    caller holds it already; otherwise it is taken here, and `notice` told if another build holds it. Raises
-    FileFault."""
+    """Write quality.html into `out_dir` and return its path. Written with the output folder's lock held, like
+    a build's files (a build starting meanwhile would take its temporary file for a leftover): `locked` says
+    the caller holds it already; otherwise it is taken here, and `notice` told if another build holds it.
+    Raises FileFault."""
     path = out_dir / REPORT_FILE
     page = quality_page(quality, project.config.organisation).encode("utf-8")
     if locked:

@@ -51,7 +51,8 @@ RULES = {  # the quality checks' codes (what `[check] disable` names) → what e
 class LayoutEntry(Schema):
     """A project's own print layout, `[layout.NAME]` in leafbind.toml."""
 
-    stylesheet: Text  # a .css file in the project's layouts/ folder (a Jinja template, like the built-in ones)
+    # a .css file in the project's layouts/ folder (a Jinja template, like the built-in ones)
+    stylesheet: Text
     based_on: Text = "standard"  # the built-in layout whose pages and finishing it keeps
     description: Paragraph = "A layout of this project."
 
@@ -72,7 +73,8 @@ Count = Annotated[int, Field(strict=True, ge=1)]
 
 
 class ReadabilityLimits(Schema):
-    """`[check.lang.TAG]`: readability thresholds for the leaflets in one language (unset keys: `[check]`'s)."""
+    """`[check.lang.TAG]`: readability thresholds for the leaflets in one language (unset keys:
+    `[check]`'s)."""
 
     grade_warning: Threshold | None = None
     grade_error: Threshold | None = None
@@ -87,7 +89,8 @@ class CheckConfig(Schema):
     words: Text = "plain-words.yaml"  # the project's own plain-words list, if the file exists
     grade_warning: Threshold = 8  # Flesch–Kincaid grade and SMOG above this: a warning
     grade_error: Threshold = 10  # … above this: an error
-    ease_warning: Threshold = 60  # Flesch reading ease below this (languages without a grade measure): a warning
+    # Flesch reading ease below this (languages without a grade measure): a warning
+    ease_warning: Threshold = 60
     ease_error: Threshold = 50  # … below this: an error
     sentence_words: Count = 25
     paragraph_sentences: Count = 5
@@ -153,8 +156,8 @@ def read_settings(root: Path) -> Settings:
 
 @dataclass
 class _Checks:
-    """The checks of one leafbind.toml, collecting problems; a key whose value is of the wrong type is reported
-    once, and the checks that need its value are skipped."""
+    """The checks of one leafbind.toml, collecting problems; a key whose value is of the wrong type is
+    reported once, and the checks that need its value are skipped."""
 
     root: Path
     text: str
@@ -214,14 +217,16 @@ class _Checks:
         for name, entry in config.layout.items():
             key = f"layout.{name}"
             if name in (*BUILTIN, EPUB) or not SLUG_PATTERN.match(name):
-                reason = "is not a layout name (lower-case words and -)" if not SLUG_PATTERN.match(name) else \
-                    "is a built-in name"
+                reason = ("is not a layout name (lower-case words and -)" if not SLUG_PATTERN.match(name)
+                          else "is a built-in name")
                 self.problem(key, f'"{name}" {reason}: choose another name for your own layout')
             if entry.based_on not in BUILTIN:
-                self.problem(f"{key}.based_on", f'"{entry.based_on}" is not a built-in layout (use {_names(BUILTIN)})')
+                self.problem(f"{key}.based_on",
+                             f'"{entry.based_on}" is not a built-in layout (use {_names(BUILTIN)})')
             if message := _stylesheet_problem(entry.stylesheet, self.root):
                 self.problem(f"{key}.stylesheet", message)
-        known = {*BUILTIN, *config.layout, *(key.split(".")[1] for key in self.broken if key.startswith("layout."))}
+        known = {*BUILTIN, *config.layout,
+                 *(key.split(".")[1] for key in self.broken if key.startswith("layout."))}
         if not self.ok("layouts"):
             return
         for name in config.layouts:
@@ -241,15 +246,18 @@ class _Checks:
                 self.problem("citation_styles", message)
 
     def check(self, config: ProjectConfig) -> None:
-        """`[check]`: rule codes that exist, error limits beyond their warning limits, a word list in the project."""
+        """`[check]`: rule codes that exist, error limits beyond their warning limits, a word list in the
+        project."""
         check = config.check
         for code in (code for code in check.disable if code not in RULES):
             hint = did_you_mean(code, RULES) or f" (the codes are: {', '.join(RULES)})"
             self.problem("check.disable", f'"{code}" is not a rule code{hint}')
         if check.grade_error < check.grade_warning:
-            self.problem("check.grade_error", f"{check.grade_error:g} is below grade_warning {check.grade_warning:g}")
+            self.problem("check.grade_error",
+                         f"{check.grade_error:g} is below grade_warning {check.grade_warning:g}")
         if check.ease_error > check.ease_warning:
-            self.problem("check.ease_error", f"{check.ease_error:g} is above ease_warning {check.ease_warning:g}")
+            self.problem("check.ease_error",
+                         f"{check.ease_error:g} is above ease_warning {check.ease_warning:g}")
         if not (self.root / check.words).resolve().is_relative_to(self.root):
             self.problem("check.words", f'"{check.words}" is outside the project folder: keep it beside '
                          "leafbind.toml")
@@ -265,7 +273,8 @@ class _Checks:
 
 
 def _drop(raw: dict, path: list[str]) -> None:
-    """Remove the value at `path` (a key, or a key of a table), so the rest of the file is checked without it."""
+    """Remove the value at `path` (a key, or a key of a table), so the rest of the file is checked without
+    it."""
     table = raw
     for part in path[:-1]:
         table = table.get(part, {}) if isinstance(table, dict) else {}

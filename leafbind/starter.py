@@ -65,7 +65,8 @@ STARTER_AUTHORS = f"""\
 def new_leaflet(project: Project, slug: str, today: date | None = None) -> Path:
     """Write leaflets/<slug>.md (and a starter authors.yaml if there is none). Raises LeafbindError."""
     if not SLUG_PATTERN.match(slug):
-        raise ValueError(f'"{slug}" is not a valid slug: use lowercase letters, digits and hyphens, e.g. knee-pain')
+        raise ValueError(f'"{slug}" is not a valid slug: use lowercase letters, digits and hyphens, '
+                         "e.g. knee-pain")
     path = project.leaflets_dir / f"{slug}.md"
     if path.exists():
         raise LeafbindError(f"{project.display(path)} already exists; it was left unchanged")
@@ -74,9 +75,10 @@ def new_leaflet(project: Project, slug: str, today: date | None = None) -> Path:
         write_atomically(authors, STARTER_AUTHORS.encode())
     project.check_inside(authors, project.display(authors))  # its first key is read below
     today = today or clock.today()
-    text = STARTER.format(title=slug.replace("-", " ").capitalize(), author=_first_author(authors), today=today,
-                          review=date(today.year + 2, today.month, min(today.day, 28)), year=today.year,
-                          summary=SUMMARY, introduction=INTRODUCTION, section=" ".join(SECTION), help=HELP)
+    text = STARTER.format(title=slug.replace("-", " ").capitalize(), author=_first_author(authors),
+                          today=today, review=date(today.year + 2, today.month, min(today.day, 28)),
+                          year=today.year, summary=SUMMARY, introduction=INTRODUCTION,
+                          section=" ".join(SECTION), help=HELP)
     write_atomically(path, text.encode())
     return path
 

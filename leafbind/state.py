@@ -1,13 +1,14 @@
-"""The build state: what each output was made from, so that a build skips every output whose inputs are unchanged.
+"""The build state: what each output was made from, so that a build skips every output whose inputs are
+unchanged.
 
 `dist/.leafbind-state.json` keeps, per leaflet, the SHA-256 of each input its outputs depended on: the leaflet
-file, each of its authors' entries in authors.yaml, every file its outputs embed (images, photos, logo, fonts),
-and — shared by all leaflets — leafbind's version, leafbind.toml, the layouts and the fonts. Each output also
-keeps the options it was made with and the size and modification time of the file written, so a deleted or
-hand-edited output is made again.
+file, each of its authors' entries in authors.yaml, every file its outputs embed (images, photos, logo,
+fonts), and — shared by all leaflets — leafbind's version, leafbind.toml, the layouts and the fonts. Each
+output also keeps the options it was made with and the size and modification time of the file written, so a
+deleted or hand-edited output is made again.
 
-A build checks an unchanged leaflet from these records alone, without parsing it: that keeps a no-op rebuild of a
-large catalogue to a file read and a hash per leaflet.
+A build checks an unchanged leaflet from these records alone, without parsing it: that keeps a no-op rebuild
+of a large catalogue to a file read and a hash per leaflet.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ class Fingerprints:
         self.shared = self._shared(project, version)
 
     def file(self, path: Path | str) -> str | None:
-        """The hash of the file's bytes, or None if it can't be read or is a link to a file outside the project
-        (never read: such a leaflet or layout fails its check, and so is never skipped as unchanged)."""
+        """The hash of the file's bytes, or None if it can't be read or is a link to a file outside the
+        project (never read: such a leaflet or layout fails its check, and so is never skipped as
+        unchanged)."""
         key = str(path)
         if key not in self._files:
             try:
@@ -114,8 +116,8 @@ def is_current(record: OutputRecord | None, inputs: str, out_dir: Path) -> bool:
 
 
 class BuildState:
-    """The records of one output folder; read at the start of a build, written once at its end (whatever ended it),
-    both with the folder's lock held."""
+    """The records of one output folder; read at the start of a build, written once at its end (whatever ended
+    it), both with the folder's lock held."""
 
     def __init__(self, out_dir: Path, leaflets: dict[str, LeafletRecord] | None = None) -> None:
         self.path = out_dir / STATE_FILE
@@ -147,7 +149,8 @@ class BuildState:
             self.changed = True
 
     def save(self) -> None:
-        """Write the records if they changed. Raises output.FileFault (a full disk …): the caller reports it."""
+        """Write the records if they changed. Raises output.FileFault (a full disk …): the caller reports
+        it."""
         if not self.changed:
             return
         document = {"version": STATE_VERSION, "generator": "leafbind",

@@ -38,11 +38,13 @@ class AuthorBook:
     broken: frozenset[str] = frozenset()
     problems: tuple[Problem, ...] = ()
     readable: bool = True  # False when the file itself is broken: then every key is in doubt
-    fingerprints: dict[str, str] = field(default_factory=dict)  # key → digest of its entry, for the build state
+    # key → digest of its entry, for the build state
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
 
 def load_authors(project: Project) -> AuthorBook:
-    """Read and check leaflets/authors.yaml; its problems are kept, not raised, so good leaflets still build."""
+    """Read and check leaflets/authors.yaml; its problems are kept, not raised, so good leaflets still
+    build."""
     path = project.leaflets_dir / AUTHORS_FILE
     display = project.display(path)
     if not path.is_file():
@@ -64,7 +66,8 @@ def load_authors(project: Project) -> AuthorBook:
             broken.add(str(key))
             problems.extend(found)
         else:
-            authors[str(key)] = Author(str(key), entry.name, entry.credentials, entry.bio, photo, entry.cite_as)
+            authors[str(key)] = Author(str(key), entry.name, entry.credentials, entry.bio, photo,
+                                       entry.cite_as)
     fingerprints = {str(key): _fingerprint(raw) for key, raw in document.data.items()}
     return AuthorBook(display, authors, frozenset(broken), tuple(problems), fingerprints=fingerprints)
 
@@ -88,7 +91,8 @@ def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leafl
     """Check one leaflet completely and return it, or raise ProblemReport with all of its problems."""
     front, problems = check_schema(FrontMatter, source.front.data, source.front, ())
     if not SLUG_PATTERN.match(source.slug):
-        problems.append(Problem(source.display, None, None, f'the file name "{source.slug}" is not a valid slug: '
+        problems.append(Problem(source.display, None, None,
+                                f'the file name "{source.slug}" is not a valid slug: '
                                 "use lowercase letters, digits and hyphens only, e.g. knee-pain.md"))
     body = render_body(source.body, source.body_line, source.path, source.display, project)
     problems.extend(body.problems)
@@ -192,10 +196,12 @@ def _check_authors(keys: list[tuple[int, str]], source: LeafletSource, book: Aut
     for index, key in keys:
         line = source.front.line_of(("authors", index))
         if key in book.broken or not book.readable:
-            problems.append(Problem(source.display, line, "authors", f'author "{key}" has problems in {book.display}'))
+            problems.append(Problem(source.display, line, "authors",
+                                    f'author "{key}" has problems in {book.display}'))
         elif key not in book.authors:
             hint = did_you_mean(key, book.authors) or f" (add it to {book.display})"
-            problems.append(Problem(source.display, line, "authors", f'"{key}" is not an author in {book.display}{hint}'))
+            problems.append(Problem(source.display, line, "authors",
+                                    f'"{key}" is not an author in {book.display}{hint}'))
     return problems
 
 
@@ -213,7 +219,8 @@ def check_schema(schema: type[BaseModel], raw: object, document: YamlDocument, p
 
 def _problem(item: dict, document: YamlDocument, prefix: tuple, schema: type[BaseModel]) -> Problem:
     location = prefix + tuple(item["loc"])
-    return Problem(document.display, document.line_of(location), _field_name(location), _message(item, schema))
+    return Problem(document.display, document.line_of(location), _field_name(location),
+                   _message(item, schema))
 
 
 def _field_name(location: tuple) -> str:
@@ -231,7 +238,8 @@ def _message(item: dict, schema: type[BaseModel]) -> str:
         return f"is required: add a line '{field}: …'"
     if kind == "extra_forbidden":
         fields = _known_fields(schema, item["loc"])
-        return "is not a known field" + (did_you_mean(field, fields) or f" (known fields: {', '.join(fields)})")
+        return "is not a known field" + (did_you_mean(field, fields) or
+                                         f" (known fields: {', '.join(fields)})")
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"must be a whole number (got {shown(value)})"
     if kind == "greater_than_equal":

@@ -1,5 +1,5 @@
-"""The executors: run the per-leaflet work (`make.make_outputs`) in this process, in a process pool, or on a Dask
-cluster. The choice is a type: `Local(jobs)` or `Dask(scheduler)`.
+"""The executors: run the per-leaflet work (`make.make_outputs`) in this process, in a process pool, or on a
+Dask cluster. The choice is a type: `Local(jobs)` or `Dask(scheduler)`.
 
 Every executor runs the same function, `make_outputs`, on the same picklable `Job`, and hands back the same
 `JobResult`: the files as bytes, the files they embed, problems and timings. Only the calling process writes
@@ -74,7 +74,8 @@ def run_jobs(jobs: Iterable[Job], executor: Executor = LOCAL, count: int = 0) ->
         pool = ProcessPoolExecutor(max_workers=processes, initializer=guard_worker, initargs=(os.getpid(),))
         try:
             yield from _windowed(pool, jobs, window=2 * processes)
-        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped early: don't wait for the leaflets in hand
+        except BaseException:
+            # Ctrl-C, SIGTERM, or the caller stopped early: don't wait for the leaflets in hand
             _stop(pool)
             raise
         pool.shutdown()
@@ -130,7 +131,8 @@ def _alive(pid: int) -> bool:
 
 
 def _windowed(executor: futures.Executor, jobs: Iterable[Job], window: int) -> Iterator[JobResult]:
-    """Keep at most `window` jobs in flight, so results are written and freed as they come: memory stays flat."""
+    """Keep at most `window` jobs in flight, so results are written and freed as they come: memory stays
+    flat."""
     queue, pending = iter(jobs), {}
 
     def fill() -> None:
@@ -157,7 +159,8 @@ def _result(future: Future, job: Job) -> JobResult:
 
 
 def _on_dask(jobs: Iterable[Job], scheduler: str | None) -> Iterator[JobResult]:
-    """The same jobs on an existing Dask distributed cluster; the project folder must be at the same path there."""
+    """The same jobs on an existing Dask distributed cluster; the project folder must be at the same path
+    there."""
     if not scheduler:
         raise LeafbindError("--executor dask needs --scheduler ADDRESS (e.g. tcp://scheduler:8786)")
     try:

@@ -30,9 +30,10 @@ SHIPPED = Path(__file__).with_name("plain-words.yaml")
 ABBREVIATION = re.compile(r"(?<![\w&])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w&])")
 ROMAN = re.compile(r"^[IVXLC]+$")
 # Everyday words written in capitals for emphasis ("Do NOT drive"), which are not abbreviations.
-EMPHASIS = {"NOT", "NO", "DO", "DON'T", "NEVER", "ALWAYS", "STOP", "CALL", "NOW", "ONLY", "MUST", "ALL", "AND", "OR",
-            "IF", "IMPORTANT", "WARNING", "URGENT", "YES", "NOTE", "OFF", "ON", "IN", "OUT", "UP", "BEFORE", "AFTER",
-            "ANY", "ONCE", "TODAY", "WAIT", "STILL", "EVERY", "SAME", "DAY", "AT", "TO", "BE"}
+EMPHASIS = {"NOT", "NO", "DO", "DON'T", "NEVER", "ALWAYS", "STOP", "CALL", "NOW", "ONLY", "MUST", "ALL",
+            "AND", "OR", "IF", "IMPORTANT", "WARNING", "URGENT", "YES", "NOTE", "OFF", "ON", "IN", "OUT",
+            "UP", "BEFORE", "AFTER", "ANY", "ONCE", "TODAY", "WAIT", "STILL", "EVERY", "SAME", "DAY", "AT",
+            "TO", "BE"}
 
 
 Entries = dict[Annotated[str, Field(min_length=1)], Text]
@@ -68,10 +69,12 @@ class PlainWords:
             return []
         found = []
         for match in self.pattern.finditer(text):
-            term = next(term for term, group in zip(self.words, match.groups()) if group is not None)
+            term = next(term for term, group in zip(self.words, match.groups(), strict=True)
+                        if group is not None)
             explainable = term in self.terms
             if not (explainable and _explained(text, match, self.words[term])):
-                found.append(Hit(match.start(), match.end(), match.group(), term, self.words[term], explainable))
+                found.append(Hit(match.start(), match.end(), match.group(), term, self.words[term],
+                                 explainable))
         return found
 
     def known(self, abbreviation: str) -> bool:
@@ -118,7 +121,8 @@ def _term_pattern(term: str) -> str:
 
 
 def make_plain_words(words: dict[str, str], terms: set[str], abbreviations: set[str]) -> PlainWords:
-    ordered = dict(sorted(words.items(), key=lambda item: -len(item[0])))  # longest first: "adverse event" before "adverse"
+    # longest first: "adverse event" before "adverse"
+    ordered = dict(sorted(words.items(), key=lambda item: -len(item[0])))
     pattern = None
     if ordered:
         alternatives = "|".join(f"({_term_pattern(term)})" for term in ordered)
@@ -129,7 +133,8 @@ def make_plain_words(words: dict[str, str], terms: set[str], abbreviations: set[
 def read_file(path: Path, display: str) -> tuple[PlainWordsFile, YamlDocument]:
     """Read and check one plain-words file. Raises ProblemReport naming the file, line and field."""
     document = load_yaml_file(path, display)
-    entry, problems = check_schema(PlainWordsFile, document.data if document.data is not None else {}, document, ())
+    entry, problems = check_schema(PlainWordsFile, document.data if document.data is not None else {},
+                                   document, ())
     if problems:
         raise ProblemReport(problems)
     return entry, document
@@ -146,8 +151,10 @@ def load_plain_words(path: Path | None, display: str | None) -> PlainWords:
         unknown = [(index, term) for index, term in enumerate(own.allow) if term.lower() not in words]
         if unknown:
             index, term = unknown[0]
-            raise ProblemReport([Problem(document.display, document.line_of(("allow", index)), f"allow[{index + 1}]",
-                                         f'"{term}" is not in the shipped list, so there is nothing to allow')])
+            raise ProblemReport([Problem(document.display, document.line_of(("allow", index)),
+                                         f"allow[{index + 1}]",
+                                         f'"{term}" is not in the shipped list, so there is nothing '
+                                         "to allow")])
         for term in own.allow:
             words.pop(term.lower(), None)
         words.update(_lower(own.terms) | _lower(own.words))

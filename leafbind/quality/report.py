@@ -153,7 +153,8 @@ def _grade(value: float | None, limits: Limits, judged: bool) -> Score:
     level = grade_level(value, limits) if judged else None
     if level is None:
         return Score(_number(value))
-    return Score(_number(value), level, f"above {limits.grade_error if level == ERROR else limits.grade_warning:g}")
+    return Score(_number(value), level,
+                 f"above {limits.grade_error if level == ERROR else limits.grade_warning:g}")
 
 
 def _ease(scores: Scores, limits: Limits, judged: bool) -> Score:
@@ -163,7 +164,8 @@ def _ease(scores: Scores, limits: Limits, judged: bool) -> Score:
     level = ease_level(scores.ease, limits) if judged and scores.grade is None else None
     if level is None:
         return Score(_number(scores.ease))
-    return Score(_number(scores.ease), level, f"below {limits.ease_error if level == ERROR else limits.ease_warning:g}")
+    return Score(_number(scores.ease), level,
+                 f"below {limits.ease_error if level == ERROR else limits.ease_warning:g}")
 
 
 def _limits(config: CheckConfig) -> list[tuple[str, str, str, str]]:

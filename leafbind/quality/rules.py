@@ -1,8 +1,8 @@
 """Quality checks: is a valid leaflet fit for patients? Plain language, readable length, structure, dates.
 
-Each rule has a stable code, listed in RULES; a project turns rules off with `[check] disable = [...]` and sets
-the thresholds in `[check]` of leafbind.toml. Findings are errors (the leaflet should not go out as it is: a
-build stops it) or warnings (worth fixing; `--strict` treats them as errors).
+Each rule has a stable code, listed in RULES; a project turns rules off with `[check] disable = [...]` and
+sets the thresholds in `[check]` of leafbind.toml. Findings are errors (the leaflet should not go out as it
+is: a build stops it) or warnings (worth fixing; `--strict` treats them as errors).
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ SUMMARY_SENTENCES, SUMMARY_WORDS = 3, 60
 QUOTE_WORDS = 8  # words of a sentence quoted in a finding
 SCHEMA_ID = "https://leafbind.example/schemas/quality-1.json"  # the JSON report's format, version 1
 
-VAGUE_LINKS = {"click here", "here", "click", "this", "this link", "link", "this page", "page", "read more", "more",
-               "more info", "more information", "find out more", "see here", "go", "website", "this website"}
+VAGUE_LINKS = {"click here", "here", "click", "this", "this link", "link", "this page", "page", "read more",
+               "more", "more info", "more information", "find out more", "see here", "go", "website",
+               "this website"}
 VAGUE_ALT = {"image", "picture", "photo", "photograph", "img", "figure", "graphic", "diagram", "icon", "logo",
              "screenshot", "illustration", "alt", "alt text"}
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
@@ -87,7 +88,8 @@ class Quality:
     def as_dict(self) -> dict:
         return {"slug": self.slug, "file": self.path, "title": self.title, "lang": self.lang,
                 "scores": self.scores.as_dict(),
-                "sections": [{"heading": section.heading, "line": section.line, "scores": section.scores.as_dict()}
+                "sections": [{"heading": section.heading, "line": section.line,
+                              "scores": section.scores.as_dict()}
                              for section in self.sections],
                 "errors": len(self.errors), "warnings": len(self.warnings),
                 "findings": [finding.as_dict() for finding in self.findings]}
@@ -104,11 +106,13 @@ class Limits:
 
 
 def limits_for(config: CheckConfig, lang: str) -> Limits:
-    """`[check]`'s thresholds, with `[check.lang.TAG]` over them: the full tag ("en-GB") before its language ("en")."""
+    """`[check]`'s thresholds, with `[check.lang.TAG]` over them: the full tag ("en-GB") before its language
+    ("en")."""
     chosen = {key: getattr(config, key) for key in Limits.__dataclass_fields__}
     for tag in sorted((tag for tag in config.lang if lang.lower() == tag.lower() or
                        lang.lower().startswith(tag.lower() + "-")), key=len):
-        chosen.update({key: value for key, value in config.lang[tag].model_dump().items() if value is not None})
+        chosen.update({key: value for key, value in config.lang[tag].model_dump().items()
+                       if value is not None})
     return Limits(**chosen)
 
 
@@ -150,8 +154,8 @@ class Linter:
         prose = read_prose(leaflet.body, leaflet.body_line)
         run = _Run(self, leaflet, display, prose, limits_for(self.config, leaflet.lang))
         overall = score(prose.reading_text(), leaflet.lang)
-        sections = tuple(SectionScores(section.heading, section.line, score(prose.reading_text(section.blocks),
-                                                                            leaflet.lang))
+        sections = tuple(SectionScores(section.heading, section.line,
+                                       score(prose.reading_text(section.blocks), leaflet.lang))
                          for section in prose.sections)
         run.readability(overall, sections)
         run.lengths()
@@ -207,8 +211,10 @@ class _Run:
             if section.scores.words < SECTION_MIN_WORDS:
                 continue
             where = f'section "{section.heading}"' if section.heading else "the introduction"
-            self.judge_grade("reading-grade", "Flesch–Kincaid grade", section.scores.grade, section.line, where)
-            self.judge_ease(section.scores.ease if section.scores.grade is None else None, section.line, where)
+            self.judge_grade("reading-grade", "Flesch–Kincaid grade", section.scores.grade,
+                             section.line, where)
+            self.judge_ease(section.scores.ease if section.scores.grade is None else None,
+                            section.line, where)
 
     def judge_grade(self, code: str, measure: str, value: float | None, line: int, where: str) -> None:
         if not (severity := grade_level(value, self.limits)):
@@ -220,9 +226,9 @@ class _Run:
     def judge_ease(self, value: float | None, line: int, where: str) -> None:
         if not (severity := ease_level(value, self.limits)):
             return
-        self.find(line, "reading-ease", severity, f"{where} has a Flesch reading ease of {value:.0f}; aim for "
-                  f"{self.limits.ease_warning:g} or more (below {self.limits.ease_error:g} is an error): use shorter "
-                  "sentences and shorter, everyday words")
+        self.find(line, "reading-ease", severity, f"{where} has a Flesch reading ease of {value:.0f}; "
+                  f"aim for {self.limits.ease_warning:g} or more (below {self.limits.ease_error:g} is an "
+                  "error): use shorter sentences and shorter, everyday words")
 
     # --- 2. Sentence and paragraph length ------------------------------------------------------------------
 
@@ -233,8 +239,8 @@ class _Run:
             for sentence in found:
                 if sentence.words > self.config.sentence_words:
                     self.find(sentence.line, "long-sentence", WARNING,
-                              f"a sentence of {sentence.words} words ({_quote(sentence.text)}): split it; aim for "
-                              f"{self.config.sentence_words} words or fewer")
+                              f"a sentence of {sentence.words} words ({_quote(sentence.text)}): split it; "
+                              f"aim for {self.config.sentence_words} words or fewer")
             if block is not summary and len(found) > self.config.paragraph_sentences:
                 self.find(block.line, "long-paragraph", WARNING,
                           f"a paragraph of {len(found)} sentences: split it; aim for "
@@ -244,7 +250,8 @@ class _Run:
 
     def texts(self) -> list[Passage]:
         """Everything a reader reads, in reading order: title, summary, then the body."""
-        body = sorted((*self.prose.headings, *self.prose.blocks, *self.prose.tables), key=lambda text: text.line)
+        body = sorted((*self.prose.headings, *self.prose.blocks, *self.prose.tables),
+                      key=lambda text: text.line)
         return [Passage(self.leaflet.title, self.front_line("title")),
                 Passage(self.leaflet.summary, self.front_line("summary")), *body]
 
@@ -252,7 +259,8 @@ class _Run:
         for text in self.texts():
             for hit in self.linter.words.hits(text.text):
                 options = [option.strip() for option in hit.plain.split(",")]
-                advice = f'"{hit.found}": write ' + " or ".join(f'"{option}"' for option in options) + " instead"
+                advice = (f'"{hit.found}": write ' + " or ".join(f'"{option}"' for option in options) +
+                          " instead")
                 if hit.explainable:
                     advice += f', or explain it in brackets the first time: "{options[0]} ({hit.found})"'
                 self.find(text.line_at(hit.start), "plain-words", WARNING, advice)
@@ -276,8 +284,9 @@ class _Run:
         for name, line in first_use.items():
             if line:
                 self.find(line, "abbreviation", WARNING,
-                          f'"{name}" is never spelled out: write it in full the first time, e.g. "… ({name})", or '
-                          f"list it under abbreviations in {self.config.words} if every reader knows it")
+                          f'"{name}" is never spelled out: write it in full the first time, '
+                          f'e.g. "… ({name})", or list it under abbreviations in {self.config.words} '
+                          "if every reader knows it")
 
     # --- 4. Structure ----------------------------------------------------------------------------------
 
@@ -287,8 +296,8 @@ class _Run:
         if len(summary) > SUMMARY_SENTENCES or words > SUMMARY_WORDS:
             self.find(self.front_line("summary"), "summary", WARNING,
                       f"the summary has {len(summary)} sentences and {words} words: keep it to "
-                      f"{SUMMARY_SENTENCES} sentences and {SUMMARY_WORDS} words saying who the leaflet is for "
-                      "and what it explains")
+                      f"{SUMMARY_SENTENCES} sentences and {SUMMARY_WORDS} words saying who the leaflet is "
+                      "for and what it explains")
         for section in self.prose.sections:
             if section.heading is not None and not section.has_content:
                 self.find(section.line, "empty-section", ERROR,
@@ -311,17 +320,18 @@ class _Run:
     def gap(self, words: int, start: int | None, end: int | None) -> None:
         if start is not None and words > self.config.heading_words:
             self.find(start, "headings", WARNING,
-                      f"{words} words without a heading (lines {start}–{end}): add a '##' or '###' heading at "
-                      f"least every {self.config.heading_words} words, so readers can find their way")
+                      f"{words} words without a heading (lines {start}–{end}): add a '##' or '###' heading "
+                      f"at least every {self.config.heading_words} words, so readers can find their way")
 
     def media(self) -> None:
         for image in self.prose.images:
             alt = " ".join(image.alt.split())
             if not alt:
                 self.find(image.line, "image-alt", ERROR,
-                          f'image "{image.src}" has no alt text: say what it shows, e.g. ![A nurse fitting a blood '
-                          f"pressure cuff]({image.src})")
-            elif IMAGE_FILE.search(alt) or _plain(alt) in VAGUE_ALT or _plain(alt) == _plain(PurePosixPath(image.src).stem):
+                          f'image "{image.src}" has no alt text: say what it shows, e.g. ![A nurse fitting '
+                          f"a blood pressure cuff]({image.src})")
+            elif (IMAGE_FILE.search(alt) or _plain(alt) in VAGUE_ALT or
+                  _plain(alt) == _plain(PurePosixPath(image.src).stem)):
                 self.find(image.line, "image-alt", ERROR,
                           f'image "{image.src}" has the alt text "{alt}", which does not say what it shows: '
                           "describe the picture for someone who cannot see it")
