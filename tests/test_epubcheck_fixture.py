@@ -6,8 +6,8 @@ from pathlib import Path
 from conftest import epubcheck_messages
 
 
-def test_epubcheck_reports_a_broken_epub(built: Path, tmp_path: Path) -> None:
-    source = built / "calcium-deposits" / "calcium-deposits-ed2.epub"
+def test_epubcheck_reports_a_broken_epub(built, tmp_path: Path) -> None:
+    source = built("clinic") / "ankle-sprain" / "ankle-sprain-ed2.epub"
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
         for info in original.infolist():
