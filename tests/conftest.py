@@ -416,35 +416,60 @@ def describe_pdf(path: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-_BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "td", "dt", "dd", "figcaption", "caption",
-           "blockquote"}
 _XHTML = "{http://www.w3.org/1999/xhtml}"
+_LISTS = ("ul", "ol")
+_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "figcaption", "caption", "dt", "dd", "blockquote", "div",
+           "section", "article", "header", "footer", "nav", "aside", "figure", "table", "tr", "li", *_LISTS)
 
 
-def _blocks(element, found: list[str]) -> None:
-    """The text of each block of a page (heading, paragraph, list item, cell …), in reading order; an image
-    as [image: its alt text]."""
-    tag = element.tag.removeprefix(_XHTML) if isinstance(element.tag, str) else ""
+def _tag(element) -> str:
+    return element.tag.removeprefix(_XHTML) if isinstance(element.tag, str) else ""
+
+
+def _inline(element) -> str:
+    """The text of an element and its inline children; a link shows where it goes, an image its alt text."""
+    parts = [element.text or ""]
+    for child in element:
+        if _tag(child) == "img":
+            parts.append(f"[image: {child.get('alt')}]")
+        elif _tag(child) not in _BLOCKS:
+            parts.append(_inline(child))
+            if _tag(child) == "a" and child.get("href"):
+                parts.append(f" <{child.get('href')}>")
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _blocks(element, found: list[str], depth: int = 0) -> None:
+    """The text of each block of a page in reading order: headings and paragraphs as lines, list items with their
+    marker (indented by nesting), table rows with their cells between |, images as [image: alt text]."""
+    tag = _tag(element)
     if tag == "img":
         found.append(f"[image: {element.get('alt')}]")
-        return
-    if tag in _BLOCKS:
-        own = [element.text or ""]
-        inner: list[str] = []
+    elif tag in _LISTS:
+        for number, item in enumerate((child for child in element if _tag(child) == "li"), 1):
+            marker = f"{number}." if tag == "ol" else "•"
+            found.append("  " * depth + f"{marker} {_inline(item)}".rstrip())
+            for child in item:
+                if _tag(child) in _BLOCKS or _tag(child) == "img":
+                    _blocks(child, found, depth + 1)
+    elif tag == "tr":
+        found.append("| " + " | ".join(_inline(cell) for cell in element if _tag(cell) in ("td", "th")) + " |")
+    elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "p", "figcaption", "caption", "dt", "dd"):
+        if text := _inline(element):
+            found.append(("  " * depth) + text)
         for child in element:
-            child_tag = child.tag.removeprefix(_XHTML) if isinstance(child.tag, str) else ""
-            if child_tag in _BLOCKS or child_tag in ("ul", "ol", "table", "img"):
-                _blocks(child, inner)
-            else:
-                own.append("".join(child.itertext()))
-            own.append(child.tail or "")
-        text = " ".join("".join(own).split())
-        if text:
+            if _tag(child) in _BLOCKS:  # an image inside is in the text already
+                _blocks(child, found, depth)
+    else:
+        if tag not in _BLOCKS and (text := " ".join((element.text or "").split())):
             found.append(text)
-        found.extend(inner)
-        return
-    for child in element:
-        _blocks(child, found)
+        elif tag in _BLOCKS and (text := " ".join((element.text or "").split())):
+            found.append(("  " * depth) + text)
+        for child in element:
+            _blocks(child, found, depth)
+            if tail := " ".join((child.tail or "").split()):
+                found.append(("  " * depth) + tail)
 
 
 def describe_epub(path: Path) -> str:
