@@ -53,6 +53,13 @@ def test_every_scenario_has_golden_files() -> None:
     assert sorted(PRODUCTS) == sorted(path.name for path in ROOTS.iterdir() if path.is_dir())
 
 
+def test_scenarios_are_never_built_in_place() -> None:
+    """Tests copy a scenario before they change or build it: tests/roots/ holds sources only."""
+    made = [path.relative_to(ROOTS).as_posix() for path in ROOTS.rglob("*")
+            if path.name in ("dist", "manifest.json", ".leafbind-state.json", ".leafbind.lock", "quality.html")]
+    assert made == []
+
+
 @pytest.mark.parametrize(("scenario", "product"), CASES, ids=[f"{s}-{p}" for s, p in CASES])
 def test_output_matches_its_golden_file(built, golden, scenario: str, product: str) -> None:
     found = [(slug, path) for slug, made, path in outputs(built(scenario)) if made == product]

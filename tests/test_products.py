@@ -20,8 +20,7 @@ from conftest import build
 from PIL import Image
 from pypdf import PdfReader
 
-from leafbind import open_project
-from leafbind.errors import ProblemReport
+from leafbind import ProblemReport, open_project
 from publish import cli
 
 MM = 72 / 25.4
