@@ -1,4 +1,7 @@
-"""Catalogue builds: the same bytes on any day, only what changed is made again, many leaflets at once."""
+"""Catalogue builds: the same bytes on any day, only what changed is made again, many leaflets at once.
+
+Each test builds a copy of the `clinic` scenario (tests/roots/clinic: two leaflets, two authors, one image),
+standard handout and EPUB only."""
 
 from __future__ import annotations
 
@@ -12,13 +15,17 @@ import pytest
 import time_machine
 from click.testing import CliRunner
 from distributed import LocalCluster  # imported first, so its settings are in Dask's config before any change
-from conftest import SAMPLE_SLUGS, build, pdf_pages, snapshot
+from conftest import STATE_FILE, build, pdf_pages, pretend_leafbind_version, snapshot
 
-import leafbind.build
-from leafbind.state import STATE_FILE
 from publish import cli
 
-CALCIUM, PRESSURE = SAMPLE_SLUGS
+ANKLE, HAY_FEVER = SLUGS = ("ankle-sprain", "hay-fever")  # ankle-sprain: edition 2, by the editorial team;
+# hay-fever: edition 1, by the practice nurses and the editorial team, showing assets/images/pollen-outdoors.svg
+
+
+@pytest.fixture
+def project(scenario) -> Path:
+    return scenario("clinic", layouts=("standard",))
 
 
 def run(*args: str):
@@ -64,7 +71,7 @@ def test_the_same_sources_give_the_same_bytes_on_another_day(project: Path, vari
 def test_a_process_pool_gives_the_same_bytes_as_one_process(project: Path) -> None:
     build(project, project / "one", jobs=1)
     pooled = build(project, project / "two", jobs=2)
-    assert sorted(pooled.built) == sorted(SAMPLE_SLUGS)
+    assert sorted(pooled.built) == sorted(SLUGS)
     assert outputs(project / "one") == outputs(project / "two")
 
 
@@ -75,90 +82,89 @@ def test_a_second_build_skips_every_unchanged_output(project: Path) -> None:
     first = build(project)
     before = {path: path.stat().st_mtime_ns for path in (project / "dist").rglob("*.*")}
     second = build(project)
-    assert made(first) == {(slug, fmt) for slug in SAMPLE_SLUGS for fmt in ("pdf", "epub")}
-    assert (second.built, second.skipped, second.outputs) == ((), SAMPLE_SLUGS, ())
+    assert made(first) == {(slug, fmt) for slug in SLUGS for fmt in ("pdf", "epub")}
+    assert (second.built, second.skipped, second.outputs) == ((), SLUGS, ())
     assert {path: path.stat().st_mtime_ns for path in (project / "dist").rglob("*.*")} == before
 
 
 def test_editing_one_leaflet_rebuilds_only_it(project: Path) -> None:
     build(project)
-    edit(project / "leaflets" / f"{PRESSURE}.md", "## ", "## Checking at home\n\nWrite each reading down.\n\n## ")
+    edit(project / "leaflets" / f"{HAY_FEVER}.md", "## ", "## Checking at home\n\nWrite each reading down.\n\n## ")
     result = build(project)
-    assert (result.built, result.skipped) == ((PRESSURE,), (CALCIUM,))
-    assert made(result) == {(PRESSURE, "pdf"), (PRESSURE, "epub")}
+    assert (result.built, result.skipped) == ((HAY_FEVER,), (ANKLE,))
+    assert made(result) == {(HAY_FEVER, "pdf"), (HAY_FEVER, "epub")}
 
 
 def test_editing_a_shared_layout_rebuilds_every_leaflet(project: Path) -> None:
     build(project)
-    (project / "layouts").mkdir()
     (project / "layouts" / "print.css").write_text('{% include "base/print.css" %}\nh2 { color: #1a1a1a; }\n')
     result = build(project)
-    assert result.built == SAMPLE_SLUGS and result.skipped == ()
+    assert result.built == SLUGS and result.skipped == ()
 
 
 def test_editing_one_author_rebuilds_only_that_authors_leaflets(project: Path) -> None:
     build(project)
     authors = project / "leaflets" / "authors.yaml"
     text = authors.read_text("utf-8")
-    nurses = text.index("cardiology-nurses:")
-    authors.write_text(text[:nurses] + text[nurses:].replace("bio: >-", "bio: >-\n    Based at the heart clinic.", 1))
-    assert build(project).built == (PRESSURE,)
+    nurses = text.index("practice-nurses:")
+    authors.write_text(text[:nurses] + text[nurses:].replace("bio: >-", "bio: >-\n    Based at the allergy clinic.", 1))
+    assert build(project).built == (HAY_FEVER,)
     edit(authors, "bio: >-", "bio: >-\n    Reviewed every year.")  # the first entry: the editorial team
-    assert build(project).built == SAMPLE_SLUGS  # both leaflets name the editorial team
+    assert build(project).built == SLUGS  # both leaflets name the editorial team
 
 
 def test_editing_an_image_rebuilds_the_leaflets_showing_it(project: Path) -> None:
     build(project)
-    image = project / "assets" / "images" / "home-blood-pressure-check.svg"
+    image = project / "assets" / "images" / "pollen-outdoors.svg"
     image.write_text(image.read_text().replace("</svg>", "<!-- redrawn -->\n</svg>"))
-    assert build(project).built == (PRESSURE,)
+    assert build(project).built == (HAY_FEVER,)
 
 
 def test_settings_options_and_leafbind_version_are_inputs(project: Path, monkeypatch) -> None:
     build(project)
     letter = build(project, page_size="letter")
-    assert made(letter) == {(slug, "pdf") for slug in SAMPLE_SLUGS}  # the EPUBs don't depend on the paper size
-    edit(project / "leafbind.toml", "organisation = ", 'organisation = "Riverside Health" #')
-    assert build(project).built == SAMPLE_SLUGS
-    monkeypatch.setattr(leafbind.build, "__version__", "99.0")
-    assert build(project).built == SAMPLE_SLUGS
+    assert made(letter) == {(slug, "pdf") for slug in SLUGS}  # the EPUBs don't depend on the paper size
+    edit(project / "leafbind.toml", "organisation = ", 'organisation = "Millbrook Surgery" #')
+    assert build(project).built == SLUGS
+    pretend_leafbind_version(monkeypatch, "99.0")
+    assert build(project).built == SLUGS
     assert build(project).built == ()
 
 
 def test_a_deleted_or_altered_output_is_made_again(project: Path) -> None:
     build(project)
     dist = project / "dist"
-    (dist / CALCIUM / f"{CALCIUM}-ed2.epub").unlink()
-    with open(dist / PRESSURE / f"{PRESSURE}-ed1.pdf", "ab") as pdf:
+    (dist / ANKLE / f"{ANKLE}-ed2.epub").unlink()
+    with open(dist / HAY_FEVER / f"{HAY_FEVER}-ed1.pdf", "ab") as pdf:
         pdf.write(b"%% appended by hand\n")
     result = build(project)
-    assert made(result) == {(CALCIUM, "epub"), (PRESSURE, "pdf")}
+    assert made(result) == {(ANKLE, "epub"), (HAY_FEVER, "pdf")}
 
 
 def test_force_makes_everything_again_with_the_same_bytes(project: Path) -> None:
     build(project)
     before = outputs(project / "dist")
     result = build(project, force=True)
-    assert result.built == SAMPLE_SLUGS and result.skipped == ()
+    assert result.built == SLUGS and result.skipped == ()
     assert outputs(project / "dist") == before
 
 
 def test_a_failed_leaflet_is_checked_again_next_time(project: Path) -> None:
     build(project)
-    source = project / "leaflets" / f"{PRESSURE}.md"
+    source = project / "leaflets" / f"{HAY_FEVER}.md"
     good = source.read_text("utf-8")
     edit(source, "published: 2026-06-02", "published: soon")
-    assert build(project).failed == (PRESSURE,)
+    assert build(project).failed == (HAY_FEVER,)
     state = json.loads((project / "dist" / STATE_FILE).read_text())
-    assert sorted(state["leaflets"]) == [CALCIUM]
+    assert sorted(state["leaflets"]) == [ANKLE]
     source.write_text(good, "utf-8")
-    assert build(project).built == (PRESSURE,)  # its outputs are unchanged, but it is checked and made again
+    assert build(project).built == (HAY_FEVER,)  # its outputs are unchanged, but it is checked and made again
 
 
 def test_a_broken_state_file_means_a_full_build(project: Path) -> None:
     build(project)
     (project / "dist" / STATE_FILE).write_text("{ not json")
-    assert build(project).built == SAMPLE_SLUGS
+    assert build(project).built == SLUGS
 
 
 # --- Batch builds from the command line ------------------------------------------------------------------
@@ -168,7 +174,7 @@ def add_leaflet_with_a_broken_image(project: Path) -> None:
     """A leaflet that passes every check but that WeasyPrint can't draw: a character of Unicode's private use
     area, which no font has. It fails in the PDF stage. (A broken image file no longer gets that far: the asset
     gate refuses it when the leaflet is checked.)"""
-    text = (project / "leaflets" / f"{CALCIUM}.md").read_text("utf-8")
+    text = (project / "leaflets" / f"{ANKLE}.md").read_text("utf-8")
     text = text.replace("id: PIL-0042", "id: PIL-0999").replace("## ", "Look for the \ue000 sign.\n\n## ", 1)
     (project / "leaflets" / "broken-image.md").write_text(text, "utf-8")
 
@@ -178,11 +184,11 @@ def test_one_broken_leaflet_never_stops_the_others(project: Path) -> None:
     result = run("build", "--jobs", "2", "--json", "--project", str(project))
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
-    assert sorted(summary["built"]) == sorted(SAMPLE_SLUGS)
+    assert sorted(summary["built"]) == sorted(SLUGS)
     assert [failure["slug"] for failure in summary["failed"]] == ["broken-image"]
     reason = summary["failed"][0]["problems"][0]
     assert reason.startswith("leaflets/broken-image.md: while making the PDF: .notdef glyph rendered")
-    assert {(o["slug"], o["format"]) for o in summary["outputs"]} == {(s, f) for s in SAMPLE_SLUGS for f in ("pdf", "epub")}
+    assert {(o["slug"], o["format"]) for o in summary["outputs"]} == {(s, f) for s in SLUGS for f in ("pdf", "epub")}
     assert not (project / "dist" / "broken-image").exists()
 
 
@@ -195,13 +201,13 @@ def test_json_summary_has_the_documented_keys(project: Path) -> None:
     assert set(summary["timings"]) == {"validate", "lint", "setup", "render", "pdf", "epub", "write", "total"}
     assert set(summary["outputs"][0]) == {"slug", "edition", "format", "layout", "imposed", "path", "bytes", "sha256"}
     again = json.loads(run("build", "--json", "--project", str(project)).stdout)
-    assert (again["built"], again["skipped"], again["outputs"]) == ([], list(SAMPLE_SLUGS), [])
+    assert (again["built"], again["skipped"], again["outputs"]) == ([], list(SLUGS), [])
 
 
 def test_progress_lines_off_a_terminal_and_silence_with_quiet(project: Path) -> None:
     result = run("build", "--jobs", "1", "--project", str(project))
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == [f"[1/2] built {CALCIUM}", f"[2/2] built {PRESSURE}"]
+    assert result.stderr.splitlines() == [f"[1/2] built {ANKLE}", f"[2/2] built {HAY_FEVER}"]
     assert "2 built (4 files), 0 unchanged and skipped, 0 failed" in result.stdout
     quiet = run("build", "--force", "--quiet", "--project", str(project))
     assert (quiet.exit_code, quiet.output) == (0, "")
@@ -233,12 +239,12 @@ def test_a_dask_cluster_builds_exactly_as_local_processes(project: Path) -> None
         for record in state["leaflets"].values():
             for output in record["outputs"].values():
                 output.pop("mtime_ns")
-        assert sorted(state["leaflets"]) == sorted(SAMPLE_SLUGS)
+        assert sorted(state["leaflets"]) == sorted(SLUGS)
         if folder == "local":
             local_state = state
     assert state == local_state
     rebuilt = build(project, project / "dask")
-    assert rebuilt.skipped == SAMPLE_SLUGS and rebuilt.failed == ("broken-image",)
+    assert rebuilt.skipped == SLUGS and rebuilt.failed == ("broken-image",)
 
 
 # --- Editions ----------------------------------------------------------------------------------------------
@@ -249,32 +255,32 @@ def test_a_new_edition_keeps_the_earlier_files_and_the_manifest_lists_both(proje
     build(project)
     earlier = outputs(dist)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26 UTC: the date --date defaults to
-    result = run("edition", CALCIUM, "--note", "Added advice on vitamin K.", "--project", str(project))
+    result = run("edition", ANKLE, "--note", "Added advice on ankle supports.", "--project", str(project))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"leaflets/{CALCIUM}.md: edition 2 → 3, updated 2026-11-26.")
+    assert result.output.startswith(f"leaflets/{ANKLE}.md: edition 2 → 3, updated 2026-11-26.")
 
     rebuilt = build(project)
 
-    assert rebuilt.built == (CALCIUM,) and made(rebuilt) == {(CALCIUM, "pdf"), (CALCIUM, "epub")}
+    assert rebuilt.built == (ANKLE,) and made(rebuilt) == {(ANKLE, "pdf"), (ANKLE, "epub")}
     now = outputs(dist)
     assert {name: now[name] for name in earlier} == earlier  # edition 2's files untouched
-    assert sorted(set(now) - set(earlier)) == [f"{CALCIUM}/{CALCIUM}-ed3.epub", f"{CALCIUM}/{CALCIUM}-ed3.pdf"]
+    assert sorted(set(now) - set(earlier)) == [f"{ANKLE}/{ANKLE}-ed3.epub", f"{ANKLE}/{ANKLE}-ed3.pdf"]
     manifest = json.loads((dist / "manifest.json").read_text())
-    calcium = next(leaflet for leaflet in manifest["leaflets"] if leaflet["slug"] == CALCIUM)
-    assert [(e["edition"], e["date"]) for e in calcium["editions"]] == [(3, "2026-11-26"), (2, "2026-09-14")]
-    for edition in calcium["editions"]:
+    ankle = next(leaflet for leaflet in manifest["leaflets"] if leaflet["slug"] == ANKLE)
+    assert [(e["edition"], e["date"]) for e in ankle["editions"]] == [(3, "2026-11-26"), (2, "2026-08-20")]
+    for edition in ankle["editions"]:
         for entry in edition["outputs"]:
             assert entry["sha256"] == hashlib.sha256(now[entry["path"]]).hexdigest()
-    text = " ".join(pdf_pages(dist / CALCIUM / f"{CALCIUM}-ed3.pdf"))
-    assert "Edition 3 — 26 November 2026: Added advice on vitamin K." in text
+    text = " ".join(pdf_pages(dist / ANKLE / f"{ANKLE}-ed3.pdf"))
+    assert "Edition 3 — 26 November 2026: Added advice on ankle supports." in text
 
 
 def test_edition_refuses_a_date_before_the_last_change(project: Path) -> None:
-    source = project / "leaflets" / f"{CALCIUM}.md"
+    source = project / "leaflets" / f"{ANKLE}.md"
     before = source.read_bytes()
-    result = run("edition", CALCIUM, "--note", "Typo fixed.", "--date", "2026-01-01", "--project", str(project))
+    result = run("edition", ANKLE, "--note", "Typo fixed.", "--date", "2026-01-01", "--project", str(project))
     assert result.exit_code == 1
-    assert f"leaflets/{CALCIUM}.md: a new edition can't be dated 2026-01-01" in result.output
+    assert f"leaflets/{ANKLE}.md: a new edition can't be dated 2026-01-01" in result.output
     assert "Traceback" not in result.output and source.read_bytes() == before
     assert run("edition", "no-such-leaflet", "--note", "x", "--project", str(project)).exit_code == 2
 
@@ -282,8 +288,8 @@ def test_edition_refuses_a_date_before_the_last_change(project: Path) -> None:
 def test_two_files_with_one_slug_are_never_skipped(project: Path) -> None:
     build(project)
     (project / "leaflets" / "a-first").mkdir()
-    copy = project / "leaflets" / "a-first" / f"{PRESSURE}.md"  # found before leaflets/high-blood-pressure.md
-    copy.write_text((project / "leaflets" / f"{PRESSURE}.md").read_text("utf-8").replace("PIL-0107", "PIL-0108"))
+    copy = project / "leaflets" / "a-first" / f"{HAY_FEVER}.md"  # found before leaflets/hay-fever.md
+    copy.write_text((project / "leaflets" / f"{HAY_FEVER}.md").read_text("utf-8").replace("PIL-0107", "PIL-0108"))
     result = build(project)
-    assert result.failed == (PRESSURE,) and result.skipped == (CALCIUM,)
-    assert any(f'has the same slug "{PRESSURE}"' in str(problem) for problem in result.problems)
+    assert result.failed == (HAY_FEVER,) and result.skipped == (ANKLE,)
+    assert any(f'has the same slug "{HAY_FEVER}"' in str(problem) for problem in result.problems)

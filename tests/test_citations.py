@@ -97,10 +97,8 @@ def test_entities_typed_in_a_value_are_shown_as_typed_not_decoded() -> None:
     assert "&AMP;" not in str(upper.html)
 
 
-def test_hostile_values_make_a_valid_epub_whose_citation_shows_them_as_text(tmp_path: Path) -> None:
-    from conftest import make_project
-
-    root = make_project(tmp_path / "project")
+def test_hostile_values_make_a_valid_epub_whose_citation_shows_them_as_text(scenario) -> None:
+    root = scenario("clinic", layouts=("standard",))  # a clinic, its organisation made hostile too
     settings = root / "leafbind.toml"
     settings.write_text(settings.read_text(encoding="utf-8").replace(
         'organisation = "', 'organisation = "<b>Bold</b> & ', 1), encoding="utf-8")

@@ -1,4 +1,6 @@
-"""`publish` driven on real temporary projects: exit codes, outputs, manifest, messages."""
+"""`publish` driven on real temporary projects: exit codes, outputs, manifest, messages.
+
+Each test runs on a copy of the `clinic` scenario (tests/roots/clinic), standard handout and EPUB only."""
 
 from __future__ import annotations
 
@@ -10,10 +12,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, assert_valid_epub
+from conftest import REPO, assert_valid_epub, clock
 from publish import cli
 
-from leafbind import check_catalogue, clock, open_project
+from leafbind import check_catalogue, open_project
+
+
+@pytest.fixture
+def project(scenario) -> Path:
+    return scenario("clinic", layouts=("standard",))
 
 
 def run(*args: str):
@@ -25,15 +32,15 @@ def test_build_writes_pdf_epub_and_manifest(project: Path) -> None:
     assert result.exit_code == 0, result.output
     dist = project / "dist"
     manifest = json.loads((dist / "manifest.json").read_text())
-    assert [leaflet["slug"] for leaflet in manifest["leaflets"]] == ["calcium-deposits", "high-blood-pressure"]
+    assert [leaflet["slug"] for leaflet in manifest["leaflets"]] == ["ankle-sprain", "hay-fever"]
     edition = manifest["leaflets"][0]["editions"][0]
     assert (edition["title"], edition["edition"], edition["code"], edition["date"], edition["language"]) == (
-        "Calcium deposits and calcification", 2, "PIL-0042", "2026-09-14", "en-GB")
+        "Sprained ankle", 2, "PIL-0042", "2026-08-20", "en-GB")
     entries = {(leaflet["slug"], e["format"]): e for leaflet in manifest["leaflets"]
                for edition in leaflet["editions"] for e in edition["outputs"]}
-    assert set(entries) == {(s, f) for s in ("calcium-deposits", "high-blood-pressure") for f in ("pdf", "epub")}
-    entry = entries[("calcium-deposits", "epub")]
-    assert entry["path"] == "calcium-deposits/calcium-deposits-ed2.epub"
+    assert set(entries) == {(s, f) for s in ("ankle-sprain", "hay-fever") for f in ("pdf", "epub")}
+    entry = entries[("ankle-sprain", "epub")]
+    assert entry["path"] == "ankle-sprain/ankle-sprain-ed2.epub"
     data = (dist / entry["path"]).read_bytes()
     assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
     for e in entries.values():
@@ -44,10 +51,10 @@ def test_build_writes_pdf_epub_and_manifest(project: Path) -> None:
 
 def test_build_one_leaflet_one_format_into_another_folder(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "elsewhere"
-    result = run("build", "high-blood-pressure", "--format", "pdf", "--out", str(out), "--project", str(project))
+    result = run("build", "hay-fever", "--format", "pdf", "--out", str(out), "--project", str(project))
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        ".leafbind-state.json", "high-blood-pressure/high-blood-pressure-ed1.pdf", "manifest.json"]
+        ".leafbind-state.json", "hay-fever/hay-fever-ed1.pdf", "manifest.json"]
 
 
 def test_unknown_slug_is_a_usage_error(project: Path) -> None:
@@ -62,7 +69,7 @@ def test_bad_option_value_is_a_usage_error(project: Path) -> None:
     assert run("build", "--page-size", "a3", "--project", str(project)).exit_code == 2
 
 
-def test_check_passes_on_the_samples(project: Path) -> None:
+def test_check_passes_on_the_clinics_leaflets(project: Path) -> None:
     result = run("check", "--project", str(project))
     assert result.exit_code == 0, result.output
     assert "2 leaflets checked: no problems." in result.output
@@ -70,12 +77,12 @@ def test_check_passes_on_the_samples(project: Path) -> None:
 
 
 def test_check_reports_a_problem_with_file_line_and_field(project: Path) -> None:
-    path = project / "leaflets" / "high-blood-pressure.md"
+    path = project / "leaflets" / "hay-fever.md"
     path.write_text(path.read_text().replace("published: 2026-06-02", "published: next Tuesday"))
     result = run("check", "--project", str(project))
     assert result.exit_code == 1
     line = path.read_text().splitlines().index("published: next Tuesday") + 1
-    expected = f'leaflets/high-blood-pressure.md:{line}: published: "next Tuesday" is not a date (use YYYY-MM-DD)'
+    expected = f'leaflets/hay-fever.md:{line}: published: "next Tuesday" is not a date (use YYYY-MM-DD)'
     assert expected in result.stderr.splitlines()
     assert "Traceback" not in result.output
 
@@ -83,8 +90,8 @@ def test_check_reports_a_problem_with_file_line_and_field(project: Path) -> None
 def test_list_shows_slug_title_edition_dates_and_authors(project: Path) -> None:
     result = run("list", "--project", str(project))
     assert result.exit_code == 0, result.output
-    row = next(line for line in result.output.splitlines() if line.startswith("calcium-deposits"))
-    for cell in ("Calcium deposits and calcification", "2", "2025-03-10", "2026-09-14", "2028-09-01", "editorial-team"):
+    row = next(line for line in result.output.splitlines() if line.startswith("ankle-sprain"))
+    for cell in ("Sprained ankle", "2", "2025-04-07", "2026-08-20", "2028-09-01", "editorial-team"):
         assert cell in row
 
 
@@ -127,22 +134,22 @@ def test_script_and_console_command_both_work(project: Path) -> None:
     console = Path(sys.executable).with_name("publish")
     installed = subprocess.run([str(console), "list", "--project", str(project)], capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
-    assert "high-blood-pressure" in installed.stdout
+    assert "hay-fever" in installed.stdout
 
 
 def test_list_due_shows_overdue_then_soonest_then_undated(project: Path, monkeypatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1851206400")  # 2028-08-30 UTC: calcium-deposits is due 2028-09-01
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1851206400")  # 2028-08-30 UTC: ankle-sprain is due 2028-09-01
     rows = run("list", "--due", "--within", "2", "--project", str(project)).output.splitlines()
-    assert [line.split()[0] for line in rows] == ["SLUG", "high-blood-pressure", "calcium-deposits"]
+    assert [line.split()[0] for line in rows] == ["SLUG", "hay-fever", "ankle-sprain"]
     assert rows[1].endswith("2028-06-01  overdue by 90 days") and rows[2].endswith("2028-09-01  due in 2 days")
     overdue = run("list", "--due", "--within", "1", "--project", str(project)).output.splitlines()
-    assert [line.split()[0] for line in overdue] == ["SLUG", "high-blood-pressure"]
+    assert [line.split()[0] for line in overdue] == ["SLUG", "hay-fever"]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26
     assert run("list", "--due", "--within", "1", "--project", str(project)).output == (
         "No leaflet is due for review in the next 1 day.\n")
-    path = project / "leaflets" / "high-blood-pressure.md"
+    path = project / "leaflets" / "hay-fever.md"
     path.write_text(path.read_text().replace("review: 2028-06-01\n", ""))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1851552000")  # 2028-09-03: two days late
     rows = run("list", "--due", "--within", "0", "--project", str(project)).output.splitlines()
-    assert [row.split()[0] for row in rows] == ["SLUG", "calcium-deposits", "high-blood-pressure"]
+    assert [row.split()[0] for row in rows] == ["SLUG", "ankle-sprain", "hay-fever"]
     assert rows[1].endswith("overdue by 2 days") and rows[2].endswith("-           no review date set")

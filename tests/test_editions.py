@@ -4,6 +4,9 @@ history on the citation page of a real PDF and EPUB.
 Each shape below is a leaflet's front matter before `new_edition` and exactly what it must be after, written
 out in full or as exact replacements in the text before: a moved comment, a lost quote or a changed line
 ending fails.
+
+The leaflets are written into a copy of the `editions` scenario (tests/roots/editions: chickenpox in its second
+edition, nosebleeds in its first), whose editorial team they name; the citation-page tests build it.
 """
 
 from __future__ import annotations
@@ -15,13 +18,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import build, make_project, pdf_pages
+from conftest import (EditionChange, Revision, UnknownLeaflet, break_edition_editing, build, copy_scenario,
+                      new_edition, pdf_pages)
 from lxml import etree
 
-from leafbind import LeafbindError, ProblemReport, check_catalogue, editions, open_project
-from leafbind.catalogue import UnknownLeaflet
-from leafbind.editions import EditionChange, new_edition
-from leafbind.model import Revision
+from leafbind import LeafbindError, ProblemReport, check_catalogue, open_project
 from publish import cli
 
 SLUG = "knee-pain"
@@ -35,6 +36,11 @@ Rest your knee and keep it raised.
 
 See your GP if it gets worse.
 """
+
+
+@pytest.fixture
+def project(scenario) -> Path:
+    return scenario("editions")
 
 
 def leaflet(front: str) -> str:
@@ -339,8 +345,7 @@ def test_safety_net_refuses_an_edit_that_went_wrong(project: Path, monkeypatch: 
     """If the text editing had a bug, the parsed result would differ from the intent: nothing is written."""
     before, _ = SHAPES["history-block"]
     path = write(project, leaflet(before))
-    edit = editions.edit_source
-    monkeypatch.setattr(editions, "edit_source", lambda text, *args: mistake(edit(text, *args)))
+    break_edition_editing(monkeypatch, mistake)
     with pytest.raises(LeafbindError) as caught:
         bump(project)
     assert str(caught.value).startswith("leaflets/knee-pain.md was not changed: "
@@ -425,25 +430,25 @@ def test_the_command_refuses_a_second_edition_that_day_and_says_how_to_go_on(pro
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
-    """The sample project with two new editions of calcium-deposits (edition 2 → 4), built."""
-    root = make_project(tmp_path_factory.mktemp("editions") / "project")
+    """The editions scenario with two new editions of chickenpox (edition 2 → 4), built."""
+    root = copy_scenario("editions", tmp_path_factory.mktemp("editions") / "editions")
     project = open_project(root)
-    new_edition(project, "calcium-deposits", "Added the section on calcium in the breast.", date(2026, 11, 2))
-    new_edition(project, "calcium-deposits", "New advice on vitamin K supplements.", date(2027, 3, 12))
+    new_edition(project, "chickenpox", "Added the signs of an infected spot.", date(2026, 11, 2))
+    new_edition(project, "chickenpox", "New advice on itching at night.", date(2027, 3, 12))
     result = build(root)  # runs EPUBCheck on both EPUBs
     assert result.problems == ()
     return root / "dist"
 
 
-CALCIUM_HISTORY = ("About this edition This is edition 4 of leaflet PIL-0042, "
-                   "first published on 10 March 2025 "
-                   "and last updated on 12 March 2027. It is due for review by 1 September 2028. "
-                   "Edition 4 — 12 March 2027: New advice on vitamin K supplements. "
-                   "Edition 3 — 2 November 2026: Added the section on calcium in the breast. "
-                   "Edition 2 — 14 September 2026: Added the section on whether calcium deposits can be prevented. "
-                   "Edition 1 — 10 March 2025: first published")
-PRESSURE_ABOUT = ("About this edition This is edition 1 of leaflet PIL-0107, first published on 2 June 2026. "
-                  "It is due for review by 1 June 2028.")
+CHICKENPOX_HISTORY = ("About this edition This is edition 4 of leaflet PIL-0200, "
+                      "first published on 10 March 2025 "
+                      "and last updated on 12 March 2027. It is due for review by 1 September 2028. "
+                      "Edition 4 — 12 March 2027: New advice on itching at night. "
+                      "Edition 3 — 2 November 2026: Added the signs of an infected spot. "
+                      "Edition 2 — 14 September 2026: Added advice on when a child can go back to school. "
+                      "Edition 1 — 10 March 2025: first published")
+NOSEBLEEDS_ABOUT = ("About this edition This is edition 1 of leaflet PIL-0201, first published on 2 June 2026. "
+                    "It is due for review by 1 June 2028.")
 
 
 def epub_cite_page(path: Path) -> etree._Element:
@@ -453,22 +458,22 @@ def epub_cite_page(path: Path) -> etree._Element:
 
 
 def test_pdf_citation_page_shows_the_history_newest_first(published: Path) -> None:
-    cite = pdf_pages(published / "calcium-deposits" / "calcium-deposits-ed4.pdf")[-2]
+    cite = pdf_pages(published / "chickenpox" / "chickenpox-ed4.pdf")[-2]
     assert cite.startswith("Cite this leaflet")
-    assert CALCIUM_HISTORY in cite
+    assert CHICKENPOX_HISTORY in cite
 
 
 def test_pdf_citation_page_without_history_has_just_the_sentence(published: Path) -> None:
-    cite = pdf_pages(published / "high-blood-pressure" / "high-blood-pressure-ed1.pdf")[-2]
-    assert PRESSURE_ABOUT in cite
-    assert "first published" not in cite.split(PRESSURE_ABOUT)[1]
+    cite = pdf_pages(published / "nosebleeds" / "nosebleeds-ed1.pdf")[-2]
+    assert NOSEBLEEDS_ABOUT in cite
+    assert "first published" not in cite.split(NOSEBLEEDS_ABOUT)[1]
 
 
 def test_epub_citation_page_shows_the_history_under_its_own_heading(published: Path) -> None:
-    page = epub_cite_page(published / "calcium-deposits" / "calcium-deposits-ed4.epub")
+    page = epub_cite_page(published / "chickenpox" / "chickenpox-ed4.epub")
     ns = {"x": "http://www.w3.org/1999/xhtml"}
     text = " ".join(page.xpath("string(//x:body)", namespaces=ns).split())
-    assert CALCIUM_HISTORY in text
+    assert CHICKENPOX_HISTORY in text
     headings = [(node.tag.split("}")[1], node.text) for node in page.xpath("//x:h2 | //x:h3", namespaces=ns)]
     assert headings == [("h2", "Cite this leaflet"), ("h3", "About this edition"),
                         ("h2", "Questions about this leaflet?")]
@@ -479,7 +484,7 @@ def test_epub_citation_page_shows_the_history_under_its_own_heading(published: P
 
 
 def test_epub_citation_page_without_history_has_no_list(published: Path) -> None:
-    page = epub_cite_page(published / "high-blood-pressure" / "high-blood-pressure-ed1.epub")
+    page = epub_cite_page(published / "nosebleeds" / "nosebleeds-ed1.epub")
     ns = {"x": "http://www.w3.org/1999/xhtml"}
-    assert PRESSURE_ABOUT in " ".join(page.xpath("string(//x:body)", namespaces=ns).split())
+    assert NOSEBLEEDS_ABOUT in " ".join(page.xpath("string(//x:body)", namespaces=ns).split())
     assert page.xpath("//x:ul", namespaces=ns) == []

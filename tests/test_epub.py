@@ -1,4 +1,7 @@
-"""The EPUB, opened as a reading app would: package document, navigation, metadata, stability."""
+"""The EPUB, opened as a reading app would: package document, navigation, metadata, stability.
+
+The EPUBs of the `clinic` scenario (tests/roots/clinic), built once for the session: ankle-sprain (edition 2,
+one author, keywords and sources) and hay-fever (two authors, an image and a table)."""
 
 from __future__ import annotations
 
@@ -35,35 +38,40 @@ class Epub:
 
 
 @pytest.fixture(scope="module")
-def calcium(built: Path) -> Epub:
-    return Epub(built / "calcium-deposits" / "calcium-deposits-ed2.epub")
+def ankle(built) -> Epub:
+    return Epub(built("clinic") / "ankle-sprain" / "ankle-sprain-ed2.epub")
 
 
 @pytest.fixture(scope="module")
-def blood_pressure(built: Path) -> Epub:
-    return Epub(built / "high-blood-pressure" / "high-blood-pressure-ed1.epub")
+def hay_fever(built) -> Epub:
+    return Epub(built("clinic") / "hay-fever" / "hay-fever-ed1.epub")
 
 
-def test_package_metadata_comes_from_the_leaflet(calcium: Epub) -> None:
-    assert calcium.opf.get("version") == "3.0"
-    assert calcium.meta("dc:title") == ["Calcium deposits and calcification"]
-    assert calcium.meta("dc:creator") == ["Riverside Community Health Editorial Team"]
-    assert calcium.meta("dc:language") == ["en-GB"]
-    assert calcium.meta("dc:description")[0].startswith("Calcium sometimes builds up")
-    assert calcium.meta("dc:subject") == ["calcium", "calcification", "heterotopic ossification", "vitamin K"]
-    assert calcium.meta("dc:publisher") == ["Riverside Community Health"]
+@pytest.fixture
+def project(scenario) -> Path:
+    return scenario("clinic", layouts=("standard",))
+
+
+def test_package_metadata_comes_from_the_leaflet(ankle: Epub) -> None:
+    assert ankle.opf.get("version") == "3.0"
+    assert ankle.meta("dc:title") == ["Sprained ankle"]
+    assert ankle.meta("dc:creator") == ["Millbrook Health Centre Editorial Team"]
+    assert ankle.meta("dc:language") == ["en-GB"]
+    assert ankle.meta("dc:description")[0].startswith("How to look after a sprained ankle at home")
+    assert ankle.meta("dc:subject") == ["ankle", "sprain", "first aid"]
+    assert ankle.meta("dc:publisher") == ["Millbrook Health Centre"]
     # dcterms:modified is the leaflet's `updated` date, not the time of the build.
-    assert calcium.meta("opf:meta[@property='dcterms:modified']") == ["2026-09-14T00:00:00Z"]
+    assert ankle.meta("opf:meta[@property='dcterms:modified']") == ["2026-08-20T00:00:00Z"]
 
 
-def test_every_creator_is_listed(blood_pressure: Epub) -> None:
-    assert blood_pressure.meta("dc:creator") == ["Riverside Heart Health Nursing Team",
-                                                 "Riverside Community Health Editorial Team"]
+def test_every_creator_is_listed(hay_fever: Epub) -> None:
+    assert hay_fever.meta("dc:creator") == ["Millbrook Practice Nursing Team",
+                                            "Millbrook Health Centre Editorial Team"]
 
 
-def test_accessibility_metadata(blood_pressure: Epub) -> None:
+def test_accessibility_metadata(hay_fever: Epub) -> None:
     def values(prop: str) -> list[str]:
-        return blood_pressure.meta(f"opf:meta[@property='schema:{prop}']")
+        return hay_fever.meta(f"opf:meta[@property='schema:{prop}']")
 
     assert values("accessMode") == ["textual", "visual"]
     assert values("accessModeSufficient") == ["textual"]
@@ -72,63 +80,63 @@ def test_accessibility_metadata(blood_pressure: Epub) -> None:
     assert values("accessibilitySummary")[0]
 
 
-def test_nav_lists_every_section_the_bio_and_the_citation_page(calcium: Epub, built: Path) -> None:
-    nav = calcium.read(calcium.item("nav"))
+def test_nav_lists_every_section_the_bio_and_the_citation_page(ankle: Epub) -> None:
+    nav = ankle.read(ankle.item("nav"))
     labels = [" ".join(a.xpath("string()").split())
               for a in nav.xpath("//x:nav[@epub:type='toc']//x:a", namespaces=NS)]
-    sections = ["Where calcium normally goes", "What causes calcium deposits", "Where deposits can appear",
-                "How calcium deposits can affect you", "Can calcium deposits be prevented?", "When to see a doctor"]
+    sections = ["How to tell it is a sprain", "Looking after your ankle at home", "Getting moving again",
+                "When to get help"]
     for label in sections + ["Sources", "About the authors", "Cite this leaflet"]:
         assert label in labels
     assert [labels.index(s) for s in sections] == sorted(labels.index(s) for s in sections)
 
 
-def test_ncx_is_present_for_older_reading_apps(calcium: Epub) -> None:
-    ncx_href = calcium.opf.xpath("opf:manifest/opf:item[@media-type='application/x-dtbncx+xml']/@href",
+def test_ncx_is_present_for_older_reading_apps(ankle: Epub) -> None:
+    ncx_href = ankle.opf.xpath("opf:manifest/opf:item[@media-type='application/x-dtbncx+xml']/@href",
                                  namespaces=NS)[0]
-    ncx = calcium.read(ncx_href)
+    ncx = ankle.read(ncx_href)
     labels = ncx.xpath("//*[local-name()='navLabel']/*[local-name()='text']/text()")
     assert "Cite this leaflet" in labels
 
 
-def test_spine_reads_cover_title_contents_leaflet_then_back_matter(calcium: Epub) -> None:
-    spine = calcium.opf.xpath("opf:spine/opf:itemref/@idref", namespaces=NS)
+def test_spine_reads_cover_title_contents_leaflet_then_back_matter(ankle: Epub) -> None:
+    spine = ankle.opf.xpath("opf:spine/opf:itemref/@idref", namespaces=NS)
     assert spine == ["cover", "title-page", "nav", "leaflet", "sources", "authors", "cite"]
 
 
-def test_cover_is_generated_from_title_and_organisation(calcium: Epub) -> None:
-    cover = " ".join(calcium.read("cover.xhtml").xpath("string(//x:body)", namespaces=NS).split())
-    assert "Riverside Community Health" in cover and "Calcium deposits and calcification" in cover
+def test_cover_is_generated_from_title_and_organisation(ankle: Epub) -> None:
+    cover = " ".join(ankle.read("cover.xhtml").xpath("string(//x:body)", namespaces=NS).split())
+    assert "Millbrook Health Centre" in cover and "Sprained ankle" in cover
 
 
-def test_pages_carry_bio_and_all_citation_styles(calcium: Epub) -> None:
-    bio = calcium.read("authors.xhtml").xpath("string(//x:body)", namespaces=NS)
-    assert "The editorial team writes and updates" in " ".join(bio.split())
-    cite = " ".join(calcium.read("cite.xhtml").xpath("string(//x:body)", namespaces=NS).split())
+def test_pages_carry_bio_and_all_citation_styles(ankle: Epub) -> None:
+    bio = ankle.read("authors.xhtml").xpath("string(//x:body)", namespaces=NS)
+    assert "The editorial team writes and checks every Millbrook Health Centre leaflet." in " ".join(bio.split())
+    cite = " ".join(ankle.read("cite.xhtml").xpath("string(//x:body)", namespaces=NS).split())
     for label in ("APA (7th edition)", "MLA (9th edition)", "AMA (11th edition)", "Harvard (Cite Them Right)"):
         assert label in cite
 
 
-def test_images_and_fonts_are_inside_the_book(blood_pressure: Epub) -> None:
-    names = blood_pressure.zip.namelist()
-    assert blood_pressure.base + "assets/images/home-blood-pressure-check.svg" in names
-    assert blood_pressure.base + "assets/fonts/AtkinsonHyperlegible-Regular.ttf" in names
-    page = blood_pressure.read("leaflet.xhtml")
+def test_images_and_fonts_are_inside_the_book(hay_fever: Epub) -> None:
+    names = hay_fever.zip.namelist()
+    assert hay_fever.base + "assets/images/pollen-outdoors.svg" in names
+    assert hay_fever.base + "assets/fonts/AtkinsonHyperlegible-Regular.ttf" in names
+    page = hay_fever.read("leaflet.xhtml")
     (image,) = page.xpath("//x:img", namespaces=NS)
-    assert image.get("src") == "assets/images/home-blood-pressure-check.svg" and len(image.get("alt")) > 20
+    assert image.get("src") == "assets/images/pollen-outdoors.svg" and len(image.get("alt")) > 20
 
 
 def test_identifier_and_bytes_are_stable_across_builds_and_change_with_the_edition(project: Path) -> None:
-    first = build(project, project / "one", slugs=("high-blood-pressure",), formats=("epub",))
-    second = build(project, project / "two", slugs=("high-blood-pressure",), formats=("epub",))
-    path = "high-blood-pressure/high-blood-pressure-ed1.epub"
+    first = build(project, project / "one", slugs=("hay-fever",), formats=("epub",))
+    second = build(project, project / "two", slugs=("hay-fever",), formats=("epub",))
+    path = "hay-fever/hay-fever-ed1.epub"
     one, two = Epub(project / "one" / path), Epub(project / "two" / path)
     assert one.meta("dc:identifier") == two.meta("dc:identifier")
     assert one.meta("dc:identifier")[0].startswith("urn:uuid:")
     assert first.outputs[0].sha256 == second.outputs[0].sha256
 
-    source = project / "leaflets" / "high-blood-pressure.md"
-    source.write_text(source.read_text().replace("edition: 1", "edition: 2"))
-    build(project, project / "three", slugs=("high-blood-pressure",), formats=("epub",))
-    three = Epub(project / "three" / "high-blood-pressure/high-blood-pressure-ed2.epub")
+    source = project / "leaflets" / "hay-fever.md"
+    source.write_text(source.read_text().replace("id: PIL-0107", "edition: 2\nid: PIL-0107"))
+    build(project, project / "three", slugs=("hay-fever",), formats=("epub",))
+    three = Epub(project / "three" / "hay-fever/hay-fever-ed2.epub")
     assert three.meta("dc:identifier") != one.meta("dc:identifier")

@@ -3,11 +3,12 @@
 import zipfile
 from pathlib import Path
 
-from conftest import epubcheck_messages
+import pytest
+from conftest import await_epubchecks, check_valid_epub_later, epubcheck_messages
 
 
-def test_epubcheck_reports_a_broken_epub(built: Path, tmp_path: Path) -> None:
-    source = built / "calcium-deposits" / "calcium-deposits-ed2.epub"
+def test_epubcheck_reports_a_broken_epub(built, tmp_path: Path) -> None:
+    source = built("clinic") / "ankle-sprain" / "ankle-sprain-ed2.epub"
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
         for info in original.infolist():
@@ -16,3 +17,19 @@ def test_epubcheck_reports_a_broken_epub(built: Path, tmp_path: Path) -> None:
                 data = data.replace(b"</article>", b"")  # no longer well-formed XHTML
             copy.writestr(info, data)
     assert any("ERROR" in message or "FATAL" in message for message in epubcheck_messages(broken))
+
+
+def test_a_book_checked_in_the_background_fails_the_test_that_built_it(built, tmp_path: Path) -> None:
+    """conftest.build leaves EPUBCheck running while the test goes on: its report must still fail the test."""
+    source = built("clinic") / "ankle-sprain" / "ankle-sprain-ed2.epub"
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename.endswith("cite.xhtml"):
+                data = data.replace(b"</h2>", b"</h3>", 1)  # mismatched tags: not well-formed
+            copy.writestr(info, data)
+    check_valid_epub_later(broken)
+    broken.write_bytes(source.read_bytes())  # the check reads the bytes as they were when it started
+    with pytest.raises(AssertionError, match=r"EPUBCheck reported:\s+\S*broken\.epub:\s+(ERROR|FATAL) \S+ broken\.epub/"):
+        await_epubchecks()

@@ -8,10 +8,9 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from conftest import impose_booklet
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from weasyprint import HTML
-
-from leafbind.impose import impose_booklet
 
 REPO = Path(__file__).resolve().parent.parent
 FONT = REPO / "assets" / "fonts" / "AtkinsonHyperlegible-Regular.ttf"

@@ -1,6 +1,9 @@
 """The quality checks (`publish check`, and every build): each rule trips on a leaflet written to trip it, at the
 right line with the right message, and stays quiet on a clean one; readability scores agree with textstat and
-with the formulas worked by hand; the JSON report follows its schema; settings turn rules off and move limits."""
+with the formulas worked by hand; the JSON report follows its schema; settings turn rules off and move limits.
+
+Each test changes a copy of the `quality` scenario (tests/roots/quality), whose two leaflets pass every check:
+knee-pain, short (the clean leaflet the rule tests change), and sore-throat, long enough for a SMOG grade."""
 
 from __future__ import annotations
 
@@ -14,46 +17,22 @@ import textstat
 from click.testing import CliRunner
 from textstat.textstat import textstatistics
 
-from conftest import REPO, assert_valid_epub, build
+from conftest import (QUALITY_SCHEMA, ROOTS, RULES, SMOG_SENTENCES, Passage, assert_valid_epub, build, lint_catalogue,
+                      read_prose, score, sentences, starter)
 from leafbind import open_project
-from leafbind.quality import placeholders as starter
-from leafbind.quality.prose import read_prose, sentences
-from leafbind.quality.readability import SMOG_SENTENCES, score
-from leafbind.review import review_catalogue as lint_catalogue
-from leafbind.settings import RULES
 from publish import cli
 
 TODAY = date(2026, 11, 26)  # conftest fixes SOURCE_DATE_EPOCH to this date for the CLI
 HERE = Path(__file__).resolve().parent
 
-# A short, plain leaflet that passes every check. Each test below changes one thing in it.
-CLEAN = """\
----
-title: Knee pain
-summary: How to look after a sore knee at home.
-authors:
-  - editorial-team
-published: 2026-01-05
-review: 2028-01-05
-sources:
-  - title: Knee pain
-    publisher: NHS
----
+# A short, plain leaflet that passes every check (tests/roots/quality/leaflets/knee-pain.md). Each test below
+# changes one thing in it; the line numbers the tests expect are its lines.
+CLEAN = (ROOTS / "quality" / "leaflets" / "knee-pain.md").read_text(encoding="utf-8")
 
-Most knee pain gets better in a few weeks. You can often look after it at home.
 
-## Looking after your knee
-
-Rest your knee and raise it when you can. Put an ice pack on it for up to
-20 minutes every few hours. Wrap the ice pack in a towel first.
-
-![A knee wrapped in a bandage](../assets/images/home-blood-pressure-check.svg)
-
-## When to get help
-
-See a doctor if the pain is bad or your knee is very swollen. The
-[NHS page on knee pain](https://www.nhs.uk/conditions/knee-pain/) has more advice.
-"""
+@pytest.fixture
+def project(scenario) -> Path:
+    return scenario("quality")
 
 
 def write(project: Path, text: str, slug: str = "knee-pain") -> Path:
@@ -93,15 +72,18 @@ def test_the_clean_leaflet_has_no_findings(project: Path) -> None:
     assert findings(project, CLEAN) == []
 
 
-def test_the_samples_pass_every_check_with_no_warnings(project: Path) -> None:
+def test_the_quality_scenario_passes_every_check_with_no_warnings(project: Path) -> None:
     result = run("check", "--strict", "--project", str(project))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["LEAFLET", "GRADE", "SMOG", "EASE", "WORDS", "ERRORS", "WARNINGS"]
-    for line, slug in zip(lines[1:3], ("calcium-deposits", "high-blood-pressure"), strict=True):
+    for line, slug in zip(lines[1:3], ("knee-pain", "sore-throat"), strict=True):
         cells = line.split()
         assert cells[0] == slug and cells[-2:] == ["0", "0"]
-        assert float(cells[1]) <= 8 and float(cells[2]) <= 8  # Flesch–Kincaid grade and SMOG
+        assert float(cells[1]) <= 8  # Flesch–Kincaid grade
+    knee_pain, sore_throat = (line.split() for line in lines[1:3])
+    assert knee_pain[2] == "-"  # fewer than 30 sentences: no SMOG grade
+    assert float(sore_throat[2]) <= 8  # SMOG, on 30 sentences or more
     assert lines[-1] == "2 leaflets checked: no problems."
 
 
@@ -248,8 +230,6 @@ def test_a_long_paragraph_is_found(project: Path) -> None:
 
 
 def test_sentences_split_at_full_stops_but_not_after_short_forms() -> None:
-    from leafbind.quality.prose import Passage
-
     found = sentences(Passage("Eat fruit, e.g. apples. Dr. Shah will call.\nThen rest!", 7, (44,)))
     assert [(sentence.text, sentence.line) for sentence in found] == [
         ("Eat fruit, e.g. apples.", 7), ("Dr. Shah will call.", 7), ("Then rest!", 8)]
@@ -347,12 +327,12 @@ def test_a_section_with_no_text_is_an_error(project: Path) -> None:
 
 
 @pytest.mark.parametrize("alt, message", [
-    ("", 'image "../assets/images/home-blood-pressure-check.svg" has no alt text: say what it shows, e.g. ![A nurse '
-         "fitting a blood pressure cuff](../assets/images/home-blood-pressure-check.svg)"),
-    ("home-blood-pressure-check.svg", 'image "../assets/images/home-blood-pressure-check.svg" has the alt text '
-     '"home-blood-pressure-check.svg", which does not say what it shows: describe the picture for someone who '
+    ("", 'image "../assets/images/knee-support.svg" has no alt text: say what it shows, e.g. ![A nurse '
+         "fitting a blood pressure cuff](../assets/images/knee-support.svg)"),
+    ("knee-support.svg", 'image "../assets/images/knee-support.svg" has the alt text '
+     '"knee-support.svg", which does not say what it shows: describe the picture for someone who '
      "cannot see it"),
-    ("home blood pressure check", None),
+    ("knee support", None),
     ("Photo", None),
 ])
 def test_images_need_alt_text_that_says_what_they_show(project: Path, alt: str, message: str | None) -> None:
@@ -363,14 +343,14 @@ def test_images_need_alt_text_that_says_what_they_show(project: Path, alt: str, 
 
 
 def test_links_need_text_that_says_where_they_go(project: Path) -> None:
-    found = findings(project, edited(("[NHS page on knee pain]", "[click here]")))
+    found = findings(project, edited(("[Northfield Joint Clinic page on knee pain]", "[click here]")))
     assert of(found, "link-text") == [(25, "warning", 'the link text "click here" does not say where the link goes: '
                                                       "name the page or service instead, e.g. [the NHS page on blood "
                                                       "pressure](…)")]
 
 
 def test_a_leaflet_needs_sources(project: Path) -> None:
-    found = findings(project, edited(("sources:\n  - title: Knee pain\n    publisher: NHS\n", "")))
+    found = findings(project, edited(("sources:\n  - title: Knee pain\n    publisher: Northfield Joint Clinic\n", "")))
     assert of(found, "sources") == [(2, "warning", "no sources: list the guidance and evidence the leaflet is based "
                                                    "on under 'sources:'")]
 
@@ -461,7 +441,7 @@ def test_sample_text_is_found_inside_edited_text_but_real_names_and_text_pass(pr
 
 
 def test_disabling_a_rule_in_leafbind_toml_silences_it(project: Path) -> None:
-    text = edited(("[NHS page on knee pain]", "[click here]"), ("Wrap the ice pack", "Commence: wrap the ice pack"))
+    text = edited(("[Northfield Joint Clinic page on knee pain]", "[click here]"), ("Wrap the ice pack", "Commence: wrap the ice pack"))
     assert {finding.code for finding in findings(project, text)} == {"link-text", "plain-words"}
     (project / "leafbind.toml").write_text('[check]\ndisable = ["link-text"]\n', encoding="utf-8")
     assert {finding.code for finding in findings(project, text)} == {"plain-words"}
@@ -490,7 +470,7 @@ def test_the_deliberately_hard_leaflet_prints_every_finding_with_its_line(projec
 
 
 def test_strict_turns_warnings_into_a_failure(project: Path) -> None:
-    write(project, edited(("[NHS page on knee pain]", "[click here]")))
+    write(project, edited(("[Northfield Joint Clinic page on knee pain]", "[click here]")))
     assert run("check", "knee-pain", "--project", str(project)).exit_code == 0
     strict = run("check", "knee-pain", "--strict", "--project", str(project))
     assert strict.exit_code == 1
@@ -503,15 +483,14 @@ def test_the_json_report_follows_its_documented_schema(project: Path) -> None:
     result = run("check", "--format", "json", "--project", str(project))
     assert result.exit_code == 1
     document = json.loads(result.output)
-    schema = json.loads((REPO / "leafbind" / "quality" / "quality.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(QUALITY_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(document, schema)
     assert set(schema["$defs"]["finding"]["properties"]["code"]["enum"]) == set(RULES)
-    assert [leaflet["slug"] for leaflet in document["leaflets"]] == ["calcium-deposits", "hard-to-read",
-                                                                    "high-blood-pressure"]
+    assert [leaflet["slug"] for leaflet in document["leaflets"]] == ["hard-to-read", "knee-pain", "sore-throat"]
     assert document["unreadable"] == ["broken"]
     assert document["problems"][0]["field"] == "summary"
-    hard = document["leaflets"][1]
+    hard = document["leaflets"][0]
     assert hard["errors"] == sum(finding["severity"] == "error" for finding in hard["findings"]) > 0
     assert document["date"] == "2026-11-26"
     assert document["settings"]["grade_warning"] == 8
@@ -522,7 +501,7 @@ def test_report_writes_quality_html_for_the_review_meeting(project: Path) -> Non
     result = run("check", "--report", "--project", str(project))
     assert result.exit_code == 1
     page = (project / "dist" / "quality.html").read_text(encoding="utf-8")
-    for text in ("calcium-deposits", "high-blood-pressure", "hard-to-read", "Management of myocardial infarction",
+    for text in ("knee-pain", "sore-throat", "hard-to-read", "Management of myocardial infarction",
                  "long-sentence", "the review date 2026-01-10 passed"):
         assert text in page
 
@@ -531,7 +510,7 @@ def test_report_writes_quality_html_for_the_review_meeting(project: Path) -> Non
 
 
 def test_a_build_shows_warnings_and_does_not_make_a_leaflet_with_quality_errors(project: Path) -> None:
-    write(project, edited(("[NHS page on knee pain]", "[click here]")))
+    write(project, edited(("[Northfield Joint Clinic page on knee pain]", "[click here]")))
     write(project, edited(("## When to get help", "## Medicines\n\n## When to get help")), slug="knee-pain-2")
     result = run("build", "knee-pain", "knee-pain-2", "--format", "epub", "--quiet", "--project", str(project))
     assert result.exit_code == 1

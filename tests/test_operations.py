@@ -1,6 +1,7 @@
 """Operating faults become messages: a file in the way, a name too long, a full disk, a stopped or killed build,
 two builds at once, a wrong --project. Real faults on real temporary projects (CI runs as root, so permission
-bits stop nothing: these are faults root meets too)."""
+bits stop nothing: these are faults root meets too). Each test runs on a copy of the `clinic` scenario
+(tests/roots/clinic: ankle-sprain and hay-fever), standard handout and EPUB only."""
 
 from __future__ import annotations
 
@@ -16,17 +17,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SAMPLE_SLUGS
+from conftest import LOCK_FILE, REPO, STATE_FILE, BuildStopped, FileFault, build
 
-from leafbind import BuildOptions, build_catalogue, open_project
-from leafbind.build import BuildStopped
-from leafbind.errors import Problem
-from leafbind.output import LOCK_FILE, FileFault
-from leafbind.state import STATE_FILE
+from leafbind import Problem
 from publish import cli
 
-CALCIUM, PRESSURE = SAMPLE_SLUGS
+ANKLE, HAY_FEVER = SLUGS = ("ankle-sprain", "hay-fever")
 FAST = ("--format", "epub", "--jobs", "1")  # the quickest build there is: no PDF, no worker processes
+
+
+@pytest.fixture
+def project(scenario) -> Path:
+    return scenario("clinic", layouts=("standard",))
 
 
 def run(*args: str):
@@ -52,7 +54,7 @@ def recorded(project: Path) -> tuple[list[str], list[str]]:
 
 def add_copies(project: Path, count: int) -> None:
     """More leaflets, so that a build lasts long enough to be stopped in the middle."""
-    text = (project / "leaflets" / f"{CALCIUM}.md").read_text("utf-8")
+    text = (project / "leaflets" / f"{ANKLE}.md").read_text("utf-8")
     for number in range(count):
         copy = text.replace("id: PIL-0042", f"id: PIL-{9000 + number}")
         (project / "leaflets" / f"copy-{number}.md").write_text(copy, "utf-8")
@@ -95,23 +97,23 @@ def read_until(stream, text: str, seen: list[str], seconds: float = 120) -> None
 
 def test_a_file_where_the_leaflets_folder_must_go_fails_only_that_leaflet(project: Path) -> None:
     (project / "dist").mkdir()
-    (project / "dist" / PRESSURE).write_text("not a folder")
+    (project / "dist" / HAY_FEVER).write_text("not a folder")
     result = run("build", *FAST, "--project", str(project))
     assert result.exit_code == 1
-    assert (f"dist/{PRESSURE}/{PRESSURE}-ed1.epub: could not write this file: dist/{PRESSURE} is a file where a "
+    assert (f"dist/{HAY_FEVER}/{HAY_FEVER}-ed1.epub: could not write this file: dist/{HAY_FEVER} is a file where a "
             "folder must go: remove or rename it") in result.stderr.splitlines()
     assert "1 built (1 file), 0 unchanged and skipped, 1 failed" in result.stdout
-    assert recorded(project) == ([CALCIUM], [CALCIUM])
+    assert recorded(project) == ([ANKLE], [ANKLE])
 
 
 def test_a_file_name_too_long_for_the_file_system_fails_only_that_leaflet(project: Path) -> None:
-    slug = "-".join([PRESSURE] * 13)[:250].rstrip("-")  # leaflets/<slug>.md fits in 255 bytes; <slug>-ed1.epub doesn't
-    (project / "leaflets" / f"{PRESSURE}.md").rename(project / "leaflets" / f"{slug}.md")
+    slug = "-".join([HAY_FEVER] * 30)[:250].rstrip("-")  # leaflets/<slug>.md fits in 255 bytes; <slug>-ed1.epub doesn't
+    (project / "leaflets" / f"{HAY_FEVER}.md").rename(project / "leaflets" / f"{slug}.md")
     result = run("build", *FAST, "--project", str(project))
     assert result.exit_code == 1
     assert (f"dist/{slug}/{slug}-ed1.epub: could not write this file: the file name is too long for this file "
             "system: use a shorter slug") in result.stderr.splitlines()
-    assert recorded(project) == ([CALCIUM], [CALCIUM])
+    assert recorded(project) == ([ANKLE], [ANKLE])
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds a descriptor's file through /proc")
@@ -119,22 +121,22 @@ def test_a_full_disk_fails_only_that_leaflet_and_the_next_build_retries_it(proje
     real_fsync = os.fsync
 
     def full_disk(descriptor: int) -> None:
-        if PRESSURE in os.readlink(f"/proc/self/fd/{descriptor}"):
+        if HAY_FEVER in os.readlink(f"/proc/self/fd/{descriptor}"):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(descriptor)
 
     monkeypatch.setattr(os, "fsync", full_disk)
     result = run("build", *FAST, "--project", str(project))
     assert result.exit_code == 1
-    assert (f"dist/{PRESSURE}/{PRESSURE}-ed1.epub: could not write this file: the disk is full: free some space "
+    assert (f"dist/{HAY_FEVER}/{HAY_FEVER}-ed1.epub: could not write this file: the disk is full: free some space "
             "and try again") in result.stderr.splitlines()
-    assert recorded(project) == ([CALCIUM], [CALCIUM])
+    assert recorded(project) == ([ANKLE], [ANKLE])
     assert not list((project / "dist").rglob("*.tmp")), "the temporary file was left behind"
 
     monkeypatch.setattr(os, "fsync", real_fsync)
     again = run("build", *FAST, "--json", "--quiet", "--project", str(project))
     assert again.exit_code == 0, again.output
-    assert (json.loads(again.stdout)["built"], json.loads(again.stdout)["skipped"]) == ([PRESSURE], [CALCIUM])
+    assert (json.loads(again.stdout)["built"], json.loads(again.stdout)["skipped"]) == ([HAY_FEVER], [ANKLE])
 
 
 # Faults saving the records: a problem, exit status 1, never a traceback.
@@ -142,23 +144,23 @@ def test_a_full_disk_fails_only_that_leaflet_and_the_next_build_retries_it(proje
 
 def test_a_manifest_that_cant_be_read_is_kept_and_its_leaflets_are_made_again(project: Path) -> None:
     (project / "dist" / "manifest.json").mkdir(parents=True)
-    result = run("build", PRESSURE, *FAST, "--project", str(project))
+    result = run("build", HAY_FEVER, *FAST, "--project", str(project))
     assert result.exit_code == 1
     assert ("dist/manifest.json: could not read this file: dist/manifest.json is a folder where a file must go: "
             "remove or rename it") in result.stderr.splitlines()
-    assert (project / "dist" / PRESSURE / f"{PRESSURE}-ed1.epub").is_file()
+    assert (project / "dist" / HAY_FEVER / f"{HAY_FEVER}-ed1.epub").is_file()
     state = json.loads((project / "dist" / STATE_FILE).read_text())
     assert state["leaflets"] == {}, "a leaflet the manifest doesn't list must be made (and listed) next time"
 
 
 def test_a_build_state_that_cant_be_saved_is_a_problem(project: Path) -> None:
     (project / "dist" / STATE_FILE).mkdir(parents=True)
-    result = run("build", PRESSURE, *FAST, "--project", str(project))
+    result = run("build", HAY_FEVER, *FAST, "--project", str(project))
     assert result.exit_code == 1
     assert (f"dist/{STATE_FILE}: could not write this file: dist/{STATE_FILE} is a folder where a file must go: "
             "remove or rename it") in result.stderr.splitlines()
     manifest = json.loads((project / "dist" / "manifest.json").read_text())
-    assert [leaflet["slug"] for leaflet in manifest["leaflets"]] == [PRESSURE]
+    assert [leaflet["slug"] for leaflet in manifest["leaflets"]] == [HAY_FEVER]
 
 
 def test_an_output_folder_that_cant_be_made_stops_the_build_with_a_message(project: Path) -> None:
@@ -167,7 +169,7 @@ def test_an_output_folder_that_cant_be_made_stops_the_build_with_a_message(proje
     assert result.exit_code == 1
     assert ("dist: could not write into this folder: dist is a file where a folder must go: remove or rename it"
             in result.stderr.splitlines())
-    report = run("check", PRESSURE, "--report", "--project", str(project))
+    report = run("check", HAY_FEVER, "--report", "--project", str(project))
     assert report.exit_code == 1
     assert "dist: could not write into this folder: dist is a file where a folder must go" in report.stderr
 
@@ -193,7 +195,7 @@ def test_two_builds_at_once_into_one_folder_both_end_up_in_the_records(project: 
     dist.mkdir()
     held = os.open(dist / LOCK_FILE, os.O_RDWR | os.O_CREAT)
     fcntl.flock(held, fcntl.LOCK_EX)  # both builds must wait: then they overlap for sure
-    builds = [start(project, slug, *FAST) for slug in SAMPLE_SLUGS]
+    builds = [start(project, slug, *FAST) for slug in SLUGS]
     seen = {build.pid: [] for build in builds}
     try:
         for build in builds:
@@ -205,19 +207,19 @@ def test_two_builds_at_once_into_one_folder_both_end_up_in_the_records(project: 
         out, err = build.communicate(timeout=120)
         assert build.returncode == 0, "".join(seen[build.pid]) + err
         assert "Traceback" not in err
-    assert recorded(project) == (list(SAMPLE_SLUGS), sorted(SAMPLE_SLUGS))
+    assert recorded(project) == (list(SLUGS), sorted(SLUGS))
     assert not (dist / LOCK_FILE).exists()
 
 
 def test_temporary_files_left_by_an_interrupted_build_are_removed(project: Path) -> None:
     dist = project / "dist"
-    (dist / CALCIUM).mkdir(parents=True)
-    stale = [dist / CALCIUM / ".x.pdf.abc.tmp", dist / ".manifest.json.k2j4x9ab.tmp", dist / f".{STATE_FILE}.1.tmp"]
+    (dist / ANKLE).mkdir(parents=True)
+    stale = [dist / ANKLE / ".x.pdf.abc.tmp", dist / ".manifest.json.k2j4x9ab.tmp", dist / f".{STATE_FILE}.1.tmp"]
     for path in stale:
         path.write_bytes(b"half a file")
-    kept = dist / CALCIUM / "notes.tmp"  # not a temporary file of leafbind's
+    kept = dist / ANKLE / "notes.tmp"  # not a temporary file of leafbind's
     kept.write_text("mine")
-    result = run("build", PRESSURE, *FAST, "--project", str(project))
+    result = run("build", HAY_FEVER, *FAST, "--project", str(project))
     assert result.exit_code == 0, result.output
     assert [path for path in stale if path.exists()] == []
     assert kept.read_text() == "mine"
@@ -235,10 +237,9 @@ def test_a_build_stopped_with_ctrl_c_saves_what_it_made(project: Path) -> None:
             raise KeyboardInterrupt
 
     with pytest.raises(BuildStopped) as stopped:
-        opened = open_project(project)
-        build_catalogue(opened, BuildOptions.resolve(opened, formats=("epub",)), progress=stop_after_the_first)
-    assert stopped.value.result.built == (CALCIUM,)
-    assert recorded(project) == ([CALCIUM], [CALCIUM])
+        build(project, formats=("epub",), progress=stop_after_the_first)
+    assert stopped.value.result.built == (ANKLE,)
+    assert recorded(project) == ([ANKLE], [ANKLE])
     assert not (project / "dist" / LOCK_FILE).exists()
 
 
@@ -275,7 +276,7 @@ def test_a_killed_build_leaves_no_worker_behind_and_the_next_build_works(project
     for pid in left:  # not to leave them running when the test fails
         os.kill(pid, signal.SIGKILL)
     assert not left, "worker processes outlived the build"
-    result = run("build", PRESSURE, *FAST, "--project", str(project))
+    result = run("build", HAY_FEVER, *FAST, "--project", str(project))
     assert result.exit_code == 0, result.output
 
 

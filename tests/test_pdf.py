@@ -1,4 +1,7 @@
-"""The PDF handout, read back with pypdf: text, order, page size, fonts, tagging and metadata."""
+"""The PDF handout, read back with pypdf: text, order, page size, fonts, tagging and metadata.
+
+The standard handouts of the `clinic` scenario (tests/roots/clinic), built once for the session, are checked
+against what their sources say; a copy of the scenario is built for the options (page size, PDF variant)."""
 
 from __future__ import annotations
 
@@ -16,12 +19,17 @@ LETTER = (612.0, 792.0)
 
 
 @pytest.fixture(scope="module")
-def samples(built: Path) -> dict:
-    """Each sample's valid Leaflet (to know what should be printed) and its PDF path."""
-    root = built.parent
-    leaflets = check_catalogue(open_project(root)).leaflets
-    return {leaflet.slug: (leaflet, built / leaflet.slug / f"{leaflet.slug}-ed{leaflet.edition}.pdf")
+def samples(built) -> dict:
+    """Each of the clinic's valid Leaflets (to know what should be printed) and its PDF path."""
+    dist = built("clinic")
+    leaflets = check_catalogue(open_project(dist.parent)).leaflets
+    return {leaflet.slug: (leaflet, dist / leaflet.slug / f"{leaflet.slug}-ed{leaflet.edition}.pdf")
             for leaflet in leaflets}
+
+
+@pytest.fixture
+def project(scenario) -> Path:
+    return scenario("clinic", layouts=("standard",))
 
 
 def test_text_holds_title_summary_and_every_section_heading_in_order(samples: dict) -> None:
@@ -47,20 +55,20 @@ def test_citation_page_and_author_bio_page_come_last_on_pages_of_their_own(sampl
 
 
 def test_citation_page_cites_the_leaflet_in_apa_mla_ama_and_harvard(samples: dict) -> None:
-    leaflet, path = samples["calcium-deposits"]
+    leaflet, path = samples["ankle-sprain"]
     cite = pdf_pages(path)[-2]
     for label in ("APA (7th edition)", "MLA (9th edition)", "AMA (11th edition)", "Harvard (Cite Them Right)"):
         assert label in cite
-    url = "https://leaflets.riverside-health.example/calcium-deposits/"
+    url = "https://leaflets.millbrook-health.example/ankle-sprain/"
     assert url in cite.replace(" ", "")  # the AMA reference; lines may break inside it
     apa, mla = cite.split("APA (7th edition)")[1], cite.split("MLA (9th edition)")[1]
-    assert "(2026, September 14)" in apa and "(PIL-0042; 2nd ed.)" in apa  # APA: date after author, edition
-    assert "Calcium Deposits and Calcification" in mla  # MLA: title case
-    assert "14 Sept. 2026" in mla
+    assert "(2026, August 20)" in apa and "(PIL-0042; 2nd ed.)" in apa  # APA: date after author, edition
+    assert "Sprained Ankle" in mla  # MLA: title case
+    assert "20 Aug. 2026" in mla
 
 
 def test_sources_are_listed(samples: dict) -> None:
-    leaflet, path = samples["calcium-deposits"]
+    leaflet, path = samples["ankle-sprain"]
     text = " ".join(pdf_pages(path))
     assert "Sources" in text
     for source in leaflet.sources:
@@ -68,11 +76,11 @@ def test_sources_are_listed(samples: dict) -> None:
 
 
 def test_every_page_has_the_running_footer_with_edition_dates_and_page_numbers(samples: dict) -> None:
-    leaflet, path = samples["calcium-deposits"]
+    leaflet, path = samples["ankle-sprain"]
     pages = pdf_pages(path)
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
-        assert "PIL-0042 · Edition 2 · Published 10 March 2025 · Updated 14 September 2026" in text
+        assert "PIL-0042 · Edition 2 · Published 7 April 2025 · Updated 20 August 2026" in text
         assert "Next review 1 September 2028" in text
 
 
@@ -83,7 +91,7 @@ def test_page_size_is_a4_by_default(samples: dict) -> None:
 
 
 def test_page_size_letter_when_asked(project: Path) -> None:
-    result = build(project, page_size="letter", slugs=("high-blood-pressure",), formats=("pdf",))
+    result = build(project, page_size="letter", slugs=("hay-fever",), formats=("pdf",))
     path = project / "dist" / result.outputs[0].path
     for page in PdfReader(path).pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(LETTER, abs=0.5)
@@ -119,7 +127,7 @@ def test_body_text_is_at_least_12pt(samples: dict) -> None:
 
 
 def test_pdf_is_tagged_pdf_ua_with_language_and_metadata(samples: dict) -> None:
-    leaflet, path = samples["high-blood-pressure"]
+    leaflet, path = samples["hay-fever"]
     reader = PdfReader(path)
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"].value is True
@@ -135,15 +143,15 @@ def test_pdf_is_tagged_pdf_ua_with_language_and_metadata(samples: dict) -> None:
 
 
 def test_pdf_variant_can_be_chosen(project: Path) -> None:
-    result = build(project, slugs=("high-blood-pressure",), formats=("pdf",), variant="pdf/a-2a")
+    result = build(project, slugs=("hay-fever",), formats=("pdf",), variant="pdf/a-2a")
     reader = PdfReader(project / "dist" / result.outputs[0].path)
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert re.search(r"pdfaid:part[^0-9]*2", xmp) and re.search(r"pdfaid:conformance[^A-Z]*A", xmp)
 
 
 def test_images_and_tables_reach_the_pdf(samples: dict) -> None:
-    leaflet, path = samples["high-blood-pressure"]
+    leaflet, path = samples["hay-fever"]
     text = " ".join(pdf_pages(path))
-    assert "Home reading (mmHg)" in text  # the table's header row
+    assert "What it means" in text  # the table's header row
     reader = PdfReader(path)
     assert any("/XObject" in page["/Resources"] for page in reader.pages)  # the illustration

@@ -1,5 +1,9 @@
 """The print products, read back from real PDFs: page geometry, imposition order, type sizes, bleed, the QR code,
-the clinic's branding and contact box, and the settings that choose and check them."""
+the clinic's branding and contact box, and the settings that choose and check them.
+
+Every product of the `clinic` scenario (tests/roots/clinic: two leaflets, the clinic's logo, website, accent,
+contact box, a layout of its own and a restyled print.css) is built once for the session and read back; the
+tests of options and settings build a copy of it."""
 
 from __future__ import annotations
 
@@ -12,18 +16,18 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from click.testing import CliRunner
-from conftest import SAMPLE_SLUGS, build, make_project
+from conftest import build
 from PIL import Image
 from pypdf import PdfReader
 
-from leafbind import open_project
-from leafbind.errors import ProblemReport
+from leafbind import ProblemReport, open_project
 from publish import cli
 
 MM = 72 / 25.4
 A4, A5, A4_LANDSCAPE = (595.28, 841.89), (419.53, 595.28), (841.89, 595.28)
 LETTER, HALF_LETTER, LETTER_LANDSCAPE = (612.0, 792.0), (396.0, 612.0), (792.0, 612.0)
-URL = "https://leaflets.riverside-health.example/{slug}/"
+URL = "https://leaflets.millbrook-health.example/{slug}/"
+SLUGS = ("ankle-sprain", "hay-fever")
 PAGE_NUMBER = re.compile(r"Page (\d+) of (\d+)")
 
 
@@ -31,8 +35,19 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
+@pytest.fixture(scope="module")
+def built_clinic(built) -> Path:
+    """The clinic's outputs: every layout it lists (standard, booklet, large-print, press, waiting-room), EPUB."""
+    return built("clinic")
+
+
+@pytest.fixture
+def project(scenario) -> Path:
+    return scenario("clinic", layouts=("standard",))
+
+
 def pdf_path(dist: Path, slug: str, tail: str) -> Path:
-    edition = {"calcium-deposits": 2, "high-blood-pressure": 1}[slug]
+    edition = {"ankle-sprain": 2, "hay-fever": 1}[slug]
     return dist / slug / f"{slug}-ed{edition}{tail}"
 
 
@@ -96,12 +111,12 @@ def saddle_stitch(pages: int) -> list[int | None]:
     return order
 
 
-# --- Every layout of every sample leaflet (the session build makes them all) -------------------------------
+# --- Every layout of every leaflet of the clinic (the session build makes them all) -------------------------------
 
 
-@pytest.mark.parametrize("slug", SAMPLE_SLUGS)
-def test_standard_is_the_a4_handout_with_12_pt_body_text(built: Path, slug: str) -> None:
-    path = pdf_path(built, slug, ".pdf")
+@pytest.mark.parametrize("slug", SLUGS)
+def test_standard_is_the_a4_handout_with_12_pt_body_text(built_clinic: Path, slug: str) -> None:
+    path = pdf_path(built_clinic, slug, ".pdf")
     pages = PdfReader(path).pages
     assert {size(page) for page in pages} == {A4}
     assert 4 <= len(pages) <= 8
@@ -109,43 +124,43 @@ def test_standard_is_the_a4_handout_with_12_pt_body_text(built: Path, slug: str)
     assert smallest_type(path) < 12  # … and the footer is there, so the measure above did leave something out
 
 
-@pytest.mark.parametrize("slug", SAMPLE_SLUGS)
-def test_booklet_sheets_are_a4_landscape_in_saddle_stitch_order(built: Path, slug: str) -> None:
-    pages = PdfReader(pdf_path(built, slug, "-booklet-pages.pdf")).pages
-    sheets = PdfReader(pdf_path(built, slug, "-booklet.pdf")).pages
+@pytest.mark.parametrize("slug", SLUGS)
+def test_booklet_sheets_are_a4_landscape_in_saddle_stitch_order(built_clinic: Path, slug: str) -> None:
+    pages = PdfReader(pdf_path(built_clinic, slug, "-booklet-pages.pdf")).pages
+    sheets = PdfReader(pdf_path(built_clinic, slug, "-booklet.pdf")).pages
     assert {size(page) for page in pages} == {A5}
     assert {size(page) for page in sheets} == {A4_LANDSCAPE}
     assert len(sheets) == math.ceil(len(pages) / 4) * 2
-    assert half_sheet_pages(pdf_path(built, slug, "-booklet.pdf")) == saddle_stitch(len(pages))
+    assert half_sheet_pages(pdf_path(built_clinic, slug, "-booklet.pdf")) == saddle_stitch(len(pages))
 
 
-def test_booklet_halves_hold_the_same_text_as_the_a5_pages(built: Path) -> None:
+def test_booklet_halves_hold_the_same_text_as_the_a5_pages(built_clinic: Path) -> None:
     """Not only the page numbers: each half-sheet carries its whole page, vector text and all."""
-    slug = "high-blood-pressure"
-    pages = PdfReader(pdf_path(built, slug, "-booklet-pages.pdf")).pages
-    sheet = PdfReader(pdf_path(built, slug, "-booklet.pdf")).pages[0]  # front: back cover left, page 1 right
+    slug = "hay-fever"
+    pages = PdfReader(pdf_path(built_clinic, slug, "-booklet-pages.pdf")).pages
+    sheet = PdfReader(pdf_path(built_clinic, slug, "-booklet.pdf")).pages[0]  # front: back cover left, page 1 right
     middle = float(sheet.mediabox.width) / 2
     right = " ".join(text for text, _, x, _ in text_runs(sheet) if x >= middle)
     left = " ".join(text for text, _, x, _ in text_runs(sheet) if x < middle)
     assert " ".join(right.split()) == " ".join(" ".join(t for t, *_ in text_runs(pages[0])).split())
     assert " ".join(left.split()) == " ".join(" ".join(t for t, *_ in text_runs(pages[-1])).split())
-    assert smallest_type(pdf_path(built, slug, "-booklet-pages.pdf"), above=19 * MM) >= 12
+    assert smallest_type(pdf_path(built_clinic, slug, "-booklet-pages.pdf"), above=19 * MM) >= 12
 
 
-@pytest.mark.parametrize("slug", SAMPLE_SLUGS)
-def test_large_print_is_at_least_16_pt_everywhere(built: Path, slug: str) -> None:
-    path = pdf_path(built, slug, "-large-print.pdf")
+@pytest.mark.parametrize("slug", SLUGS)
+def test_large_print_is_at_least_16_pt_everywhere(built_clinic: Path, slug: str) -> None:
+    path = pdf_path(built_clinic, slug, "-large-print.pdf")
     reader = PdfReader(path)
     assert {size(page) for page in reader.pages} == {A4}
     assert smallest_type(path) >= 16  # every piece of text, footer and citations included
     body = [size for page in reader.pages for text, size, _, _ in text_runs(page) if len(text) > 40]
     assert min(body) >= 18
-    assert len(reader.pages) > len(PdfReader(pdf_path(built, slug, ".pdf")).pages)
+    assert len(reader.pages) > len(PdfReader(pdf_path(built_clinic, slug, ".pdf")).pages)
 
 
-@pytest.mark.parametrize("slug", SAMPLE_SLUGS)
-def test_press_has_3_mm_bleed_crop_marks_and_pdf_x_4(built: Path, slug: str) -> None:
-    path = pdf_path(built, slug, "-press.pdf")
+@pytest.mark.parametrize("slug", SLUGS)
+def test_press_has_3_mm_bleed_crop_marks_and_pdf_x_4(built_clinic: Path, slug: str) -> None:
+    path = pdf_path(built_clinic, slug, "-press.pdf")
     reader = PdfReader(path)
     for page in reader.pages:
         trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
@@ -169,60 +184,63 @@ def crop_marks_drawn(path: Path) -> bool:
     return corner.getextrema()[0] < 128
 
 
-def test_crop_marks_are_drawn_in_the_bleed_of_press_only(built: Path) -> None:
-    assert crop_marks_drawn(pdf_path(built, "calcium-deposits", "-press.pdf"))
-    assert not crop_marks_drawn(pdf_path(built, "calcium-deposits", ".pdf"))
+def test_crop_marks_are_drawn_in_the_bleed_of_press_only(built_clinic: Path) -> None:
+    assert crop_marks_drawn(pdf_path(built_clinic, "ankle-sprain", "-press.pdf"))
+    assert not crop_marks_drawn(pdf_path(built_clinic, "ankle-sprain", ".pdf"))
 
 
-@pytest.mark.parametrize("tail", [".pdf", "-booklet-pages.pdf", "-large-print.pdf", "-press.pdf"])
-def test_last_page_has_a_qr_code_to_the_leaflet_short_url_and_contact_box(built: Path, tail: str) -> None:
-    for slug in SAMPLE_SLUGS:
-        path = pdf_path(built, slug, tail)
+@pytest.mark.parametrize("tail", [".pdf", "-booklet-pages.pdf", "-large-print.pdf", "-press.pdf",
+                                  "-waiting-room-pages.pdf"])
+def test_last_page_has_a_qr_code_to_the_leaflet_short_url_and_contact_box(built_clinic: Path, tail: str) -> None:
+    for slug in SLUGS:
+        path = pdf_path(built_clinic, slug, tail)
         reader = PdfReader(path)
         last = len(reader.pages)
         text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages[-2:])
         assert "Questions about this leaflet?" in reader.pages[-1].extract_text()  # the contact box: last page
         codes = qr_codes(path, last) or qr_codes(path, last - 1)  # large print: the QR link may be a page before
         assert codes == [URL.format(slug=slug)]
-        assert f"leaflets.riverside-health.example/{slug}".replace("-", "") in text.replace(" ", "").replace("-", "")
+        assert f"leaflets.millbrook-health.example/{slug}".replace("-", "") in text.replace(" ", "").replace("-", "")
         assert "Questions about this leaflet?" in text
-        assert "0161 496 0732" in text and "heart.nurses@riverside-health.example" in text
-        assert "Riverside Community Health" in reader.pages[0].extract_text()
+        assert "0113 496 0218" in text and "nurses@millbrook-health.example" in text
+        assert "Millbrook Health Centre" in reader.pages[0].extract_text()
 
 
-def test_booklet_back_cover_carries_the_qr_code(built: Path) -> None:
-    path = pdf_path(built, "calcium-deposits", "-booklet.pdf")
-    assert qr_codes(path, 1, crop="left") == [URL.format(slug="calcium-deposits")]
+def test_booklet_back_cover_carries_the_qr_code(built_clinic: Path) -> None:
+    path = pdf_path(built_clinic, "ankle-sprain", "-booklet.pdf")
+    assert qr_codes(path, 1, crop="left") == [URL.format(slug="ankle-sprain")]
 
 
 def test_no_website_no_qr_code(project: Path) -> None:
     settings = project / "leafbind.toml"
     settings.write_text(settings.read_text().replace("website =", "# website ="))
-    build(project, slugs=("high-blood-pressure",), formats=("pdf",))
-    path = pdf_path(project / "dist", "high-blood-pressure", ".pdf")
+    build(project, slugs=("hay-fever",), formats=("pdf",))
+    path = pdf_path(project / "dist", "hay-fever", ".pdf")
     assert qr_codes(path, len(PdfReader(path).pages)) == []
     assert "Read this leaflet online" not in PdfReader(path).pages[-1].extract_text()
 
 
-def test_epub_has_the_contact_box(built: Path) -> None:
+def test_epub_has_the_contact_box(built_clinic: Path) -> None:
     import zipfile
 
-    with zipfile.ZipFile(pdf_path(built, "calcium-deposits", ".epub")) as book:
+    with zipfile.ZipFile(pdf_path(built_clinic, "ankle-sprain", ".epub")) as book:
         cite = book.read("EPUB/cite.xhtml").decode()
     assert "Questions about this leaflet?" in cite
-    assert 'href="tel:01614960732"' in cite and "mailto:heart.nurses@riverside-health.example" in cite
+    assert 'href="tel:01134960218"' in cite and "mailto:nurses@millbrook-health.example" in cite
 
 
-def test_manifest_lists_every_product_with_its_layout(built: Path) -> None:
-    manifest = json.loads((built / "manifest.json").read_text())
+def test_manifest_lists_every_product_with_its_layout(built_clinic: Path) -> None:
+    manifest = json.loads((built_clinic / "manifest.json").read_text())
     for leaflet in manifest["leaflets"]:
         outputs = {Path(o["path"]).name.split("-ed")[1]: (o["format"], o["layout"], o["imposed"])
                    for o in leaflet["editions"][0]["outputs"]}
         assert outputs == {
-            "1.pdf" if leaflet["slug"] == "high-blood-pressure" else "2.pdf": ("pdf", "standard", False),
+            "1.pdf" if leaflet["slug"] == "hay-fever" else "2.pdf": ("pdf", "standard", False),
             **{f"{leaflet['editions'][0]['edition']}{tail}": value for tail, value in (
                 ("-booklet.pdf", ("pdf", "booklet", True)), ("-booklet-pages.pdf", ("pdf", "booklet", False)),
                 ("-large-print.pdf", ("pdf", "large-print", False)), ("-press.pdf", ("pdf", "press", False)),
+                ("-waiting-room.pdf", ("pdf", "waiting-room", True)),
+                ("-waiting-room-pages.pdf", ("pdf", "waiting-room", False)),
                 (".epub", ("epub", None, False)))},
         }
 
@@ -231,15 +249,15 @@ def test_manifest_lists_every_product_with_its_layout(built: Path) -> None:
 
 
 def test_layout_option_is_repeatable_and_builds_only_those(project: Path) -> None:
-    result = run("build", "high-blood-pressure", "--layout", "booklet", "-l", "large-print", "--format", "pdf",
+    result = run("build", "hay-fever", "--layout", "booklet", "-l", "large-print", "--format", "pdf",
                  "--project", str(project), "--json")
     assert result.exit_code == 0, result.output
     names = sorted(Path(o["path"]).name for o in json.loads(result.stdout)["outputs"])
-    assert names == ["high-blood-pressure-ed1-booklet-pages.pdf", "high-blood-pressure-ed1-booklet.pdf",
-                     "high-blood-pressure-ed1-large-print.pdf"]
-    again = run("build", "high-blood-pressure", "-l", "booklet", "-l", "standard", "--format", "pdf",
+    assert names == ["hay-fever-ed1-booklet-pages.pdf", "hay-fever-ed1-booklet.pdf",
+                     "hay-fever-ed1-large-print.pdf"]
+    again = run("build", "hay-fever", "-l", "booklet", "-l", "standard", "--format", "pdf",
                 "--project", str(project), "--json")
-    assert [Path(o["path"]).name for o in json.loads(again.stdout)["outputs"]] == ["high-blood-pressure-ed1.pdf"]
+    assert [Path(o["path"]).name for o in json.loads(again.stdout)["outputs"]] == ["hay-fever-ed1.pdf"]
 
 
 def test_unknown_layout_is_a_usage_error(project: Path) -> None:
@@ -249,23 +267,22 @@ def test_unknown_layout_is_a_usage_error(project: Path) -> None:
 
 
 def test_letter_booklet_is_half_letter_pages_on_letter_sheets(project: Path) -> None:
-    build(project, page_size="letter", slugs=("high-blood-pressure",), formats=("pdf",), layouts=("booklet",))
-    pages = PdfReader(pdf_path(project / "dist", "high-blood-pressure", "-booklet-pages.pdf")).pages
-    sheets = PdfReader(pdf_path(project / "dist", "high-blood-pressure", "-booklet.pdf")).pages
+    build(project, page_size="letter", slugs=("hay-fever",), formats=("pdf",), layouts=("booklet",))
+    pages = PdfReader(pdf_path(project / "dist", "hay-fever", "-booklet-pages.pdf")).pages
+    sheets = PdfReader(pdf_path(project / "dist", "hay-fever", "-booklet.pdf")).pages
     assert {size(page) for page in pages} == {HALF_LETTER}
     assert {size(page) for page in sheets} == {LETTER_LANDSCAPE}
-    assert half_sheet_pages(pdf_path(project / "dist", "high-blood-pressure", "-booklet.pdf")) == \
+    assert half_sheet_pages(pdf_path(project / "dist", "hay-fever", "-booklet.pdf")) == \
         saddle_stitch(len(pages))
 
 
 def test_a_projects_own_layout_builds_and_is_listed(project: Path) -> None:
-    (project / "layouts").mkdir()
-    (project / "layouts" / "waiting-room.css").write_text(
-        '{% include "booklet.css" %}\n.title-block .summary { font-size: 16pt; }\n')
+    # The clinic defines [layout.waiting-room] with layouts/waiting-room.css; here it restyles press too.
+    assert '[layout.waiting-room]\nstylesheet = "waiting-room.css"\nbased_on = "booklet"' in (
+        project / "leafbind.toml").read_text()
+    assert (project / "layouts" / "waiting-room.css").read_text().startswith(
+        "/* The rack booklet: the booklet layout with a larger summary")
     (project / "layouts" / "press.css").write_text('{% include "base/press.css" %}\nh2 { font-size: 18pt; }\n')
-    with (project / "leafbind.toml").open("a") as settings:
-        settings.write('\n[layout.waiting-room]\nstylesheet = "waiting-room.css"\nbased_on = "booklet"\n'
-                       'description = "A5 booklets for the rack in the waiting room."\n')
     listed = run("list", "--layouts", "--project", str(project))
     assert listed.exit_code == 0, listed.output
     row = next(line for line in listed.output.splitlines() if line.startswith("waiting-room"))
@@ -275,19 +292,19 @@ def test_a_projects_own_layout_builds_and_is_listed(project: Path) -> None:
     assert set(rows) == {"standard", "booklet", "large-print", "press", "waiting-room"}
     assert "built-in, styled by layouts/press.css" in rows["press"]
     assert "styled by" not in rows["booklet"]
-    result = build(project, slugs=("calcium-deposits",), formats=("pdf",), layouts=("waiting-room",))
+    result = build(project, slugs=("ankle-sprain",), formats=("pdf",), layouts=("waiting-room",))
     assert result.problems == ()
     assert {(o.layout, o.imposed, Path(o.path).name) for o in result.outputs} == {
-        ("waiting-room", True, "calcium-deposits-ed2-waiting-room.pdf"),
-        ("waiting-room", False, "calcium-deposits-ed2-waiting-room-pages.pdf")}
+        ("waiting-room", True, "ankle-sprain-ed2-waiting-room.pdf"),
+        ("waiting-room", False, "ankle-sprain-ed2-waiting-room-pages.pdf")}
     summary = [t for t, size, _, _ in text_runs(PdfReader(project / "dist" / result.outputs[1].path).pages[0])
-               if "builds up in parts" in t]
+               if "How to look after a sprained" in t]
     assert summary
 
 
-def test_default_layouts_come_from_leafbind_toml(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "p", layouts=("large-print", "press"))
-    result = build(project, slugs=("high-blood-pressure",), formats=("pdf",))
+def test_default_layouts_come_from_leafbind_toml(scenario) -> None:
+    project = scenario("clinic", layouts=("large-print", "press"))
+    result = build(project, slugs=("hay-fever",), formats=("pdf",))
     assert sorted(o.layout for o in result.outputs) == ["large-print", "press"]
 
 
@@ -344,7 +361,7 @@ def test_contact_without_phone_or_email_is_refused(project: Path) -> None:
 
 def test_check_command_reports_a_bad_accent_and_exits_1(project: Path) -> None:
     settings = project / "leafbind.toml"
-    settings.write_text(settings.read_text().replace('accent = "#0b6e69"', 'accent = "#ffcc00"'))
+    settings.write_text(settings.read_text().replace('accent = "#1d5c8c"', 'accent = "#ffcc00"'))
     result = run("check", "--project", str(project))
     assert result.exit_code == 1
     assert "accent: With accent #ffcc00" in result.output and "Traceback" not in result.output
@@ -352,10 +369,10 @@ def test_check_command_reports_a_bad_accent_and_exits_1(project: Path) -> None:
 
 def test_organisation_and_accent_colour_reach_the_pdf(project: Path) -> None:
     settings = project / "leafbind.toml"
-    settings.write_text(settings.read_text().replace('accent = "#0b6e69"', 'accent = "#7a1f5c"')
-                        .replace("Riverside Community Health", "Northgate Clinic"))
-    build(project, slugs=("high-blood-pressure",), formats=("pdf",))
-    path = pdf_path(project / "dist", "high-blood-pressure", ".pdf")
+    settings.write_text(settings.read_text().replace('accent = "#1d5c8c"', 'accent = "#7a1f5c"')
+                        .replace("Millbrook Health Centre", "Northgate Clinic"))
+    build(project, slugs=("hay-fever",), formats=("pdf",))
+    path = pdf_path(project / "dist", "hay-fever", ".pdf")
     assert PdfReader(path).pages[0].extract_text().startswith("Northgate Clinic")
     content = PdfReader(path).pages[0].get_contents().get_data().decode("latin-1")
     red, green, blue = (f"{math.floor(int('7a1f5c'[i:i + 2], 16) / 255 * 1000) / 1000:.3f}" for i in (0, 2, 4))

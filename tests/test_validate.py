@@ -2,7 +2,8 @@
 
 Each case in tests/bad/ is one broken leaflet, <case>.md, with the messages an editor should see in
 <case>.txt (one `str(problem)` per line). Most tests only check (fast); a few build for real to prove a
-broken leaflet writes nothing and earlier outputs stay byte-identical.
+broken leaflet writes nothing and earlier outputs stay byte-identical. The cases are added to a copy of the
+`clinic` scenario (tests/roots/clinic), whose own two leaflets are valid.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE_SLUGS, build, snapshot
+from conftest import STATE_FILE, build, snapshot
 
 from leafbind import ProblemReport, check_catalogue, open_project
-from leafbind.state import STATE_FILE
 from publish import cli
+
+SLUGS = ("ankle-sprain", "hay-fever")  # the clinic's leaflets: ankle-sprain by the editorial team (id PIL-0042),
+# hay-fever by the practice nurses and the editorial team
 
 BAD = Path(__file__).resolve().parent / "bad"
 CASES = sorted(path.stem for path in BAD.glob("*.md"))
@@ -40,6 +43,11 @@ See your GP if it gets worse.
 """
 
 
+@pytest.fixture
+def project(scenario) -> Path:
+    return scenario("clinic", layouts=("standard",))
+
+
 def expected(case: str) -> list[str]:
     return (BAD / f"{case}.txt").read_text("utf-8").splitlines()
 
@@ -57,7 +65,7 @@ def messages(problems) -> list[str]:
 
 
 def line_of(path: Path, start: str) -> int:
-    """The number of the first line of `path` starting with `start` (so tests follow the sample files)."""
+    """The number of the first line of `path` starting with `start` (so tests follow the scenario's files)."""
     lines = path.read_text("utf-8").splitlines()
     return next(number for number, line in enumerate(lines, start=1) if line.startswith(start))
 
@@ -88,7 +96,7 @@ def test_the_template_leaflet_is_valid_and_found_in_a_subfolder(project: Path) -
     (folder / "knee-pain.md").write_text(KNEE_PAIN, "utf-8")
     checked = check(project)
     assert checked.problems == ()
-    assert sorted(leaflet.slug for leaflet in checked.leaflets) == sorted(SAMPLE_SLUGS + ("knee-pain",))
+    assert sorted(leaflet.slug for leaflet in checked.leaflets) == sorted(SLUGS + ("knee-pain",))
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -97,7 +105,7 @@ def test_bad_leaflet(project: Path, case: str) -> None:
     checked = check(project)
     assert messages(checked.problems) == expected(case)
     assert checked.failed == (case,)
-    assert sorted(leaflet.slug for leaflet in checked.leaflets) == sorted(SAMPLE_SLUGS)
+    assert sorted(leaflet.slug for leaflet in checked.leaflets) == sorted(SLUGS)
 
 
 def test_every_problem_points_at_a_line(project: Path) -> None:
@@ -127,25 +135,25 @@ def test_every_problem_points_at_a_line(project: Path) -> None:
 def test_broken_leaflets_write_nothing_and_leave_other_outputs_alone(project: Path) -> None:
     dist = project / "dist"
     first = build(project)
-    assert first.problems == () and sorted(first.built) == sorted(SAMPLE_SLUGS)
+    assert first.problems == () and sorted(first.built) == sorted(SLUGS)
     before = snapshot(dist)
     for case in CASES:
         add_case(project, case)
 
     result = build(project, formats=("pdf",), force=True)  # the broken leaflets fail before any format is made
 
-    assert sorted(result.built) == sorted(SAMPLE_SLUGS)
+    assert sorted(result.built) == sorted(SLUGS)
     assert sorted(result.failed) == sorted(CASES)
     found = {case: [str(p) for p in result.problems if p.path == f"leaflets/{case}.md"] for case in CASES}
     assert found == {case: expected(case) for case in CASES}
     assert len(result.problems) == sum(len(lines) for lines in found.values())
-    assert {output.slug for output in result.outputs} == set(SAMPLE_SLUGS)
-    assert sorted(path.name for path in dist.iterdir()) == sorted(SAMPLE_SLUGS + ("manifest.json", STATE_FILE))
+    assert {output.slug for output in result.outputs} == set(SLUGS)
+    assert sorted(path.name for path in dist.iterdir()) == sorted(SLUGS + ("manifest.json", STATE_FILE))
     assert snapshot(dist) == before  # good leaflets rewritten with identical bytes; nothing else touched
 
 
 def test_failed_rebuild_keeps_the_previous_outputs(project: Path) -> None:
-    slug = "high-blood-pressure"
+    slug = "hay-fever"
     dist = project / "dist"
     build(project, slugs=(slug,))
     before = snapshot(dist)
@@ -177,7 +185,7 @@ def test_check_reports_every_broken_leaflet_in_one_run(project: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == expected(cases[0]) + expected(cases[1]) + ["3 problems found."]
     rows = [line.split() for line in result.stdout.splitlines()]
-    assert [row[0] for row in rows[1:-1]] == ["calcium-deposits", "high-blood-pressure", *cases]
+    assert [row[0] for row in rows[1:-1]] == ["ankle-sprain", "hay-fever", *cases]
     assert rows[-2][-2:] == ["invalid", "-"]
     assert result.stdout.splitlines()[-1] == ("4 leaflets checked: 2 leaflets with problems in the source, 0 errors, "
                                               "0 warnings.")
@@ -187,47 +195,47 @@ def test_check_reports_every_broken_leaflet_in_one_run(project: Path) -> None:
 
 AUTHORS_WITHOUT_BIO = """\
 editorial-team:
-  name: Riverside Community Health Editorial Team
+  name: Millbrook Health Centre Editorial Team
   bio: The editorial team writes and checks every leaflet.
 
-cardiology-nurses:
-  name: Riverside Heart Health Nursing Team
-  credentials: Specialist cardiac nurses
+practice-nurses:
+  name: Millbrook Practice Nursing Team
+  credentials: Practice nurses
 """
 
 
 def test_author_entry_without_bio_fails_only_the_leaflets_using_it(project: Path) -> None:
     (project / "leaflets" / "authors.yaml").write_text(AUTHORS_WITHOUT_BIO, "utf-8")
-    uses = line_of(project / "leaflets" / "high-blood-pressure.md", "  - cardiology-nurses")
+    uses = line_of(project / "leaflets" / "hay-fever.md", "  - practice-nurses")
     checked = check(project)
     assert messages(checked.problems) == [
-        "leaflets/authors.yaml:5: cardiology-nurses.bio: is required: add a line 'bio: …'",
-        f'leaflets/high-blood-pressure.md:{uses}: authors: author "cardiology-nurses" has problems in '
+        "leaflets/authors.yaml:5: practice-nurses.bio: is required: add a line 'bio: …'",
+        f'leaflets/hay-fever.md:{uses}: authors: author "practice-nurses" has problems in '
         "leaflets/authors.yaml",
     ]
-    assert checked.failed == ("high-blood-pressure",)
-    assert [leaflet.slug for leaflet in checked.leaflets] == ["calcium-deposits"]
+    assert checked.failed == ("hay-fever",)
+    assert [leaflet.slug for leaflet in checked.leaflets] == ["ankle-sprain"]
 
 
 def test_authors_file_that_is_not_yaml_does_not_call_its_authors_missing(project: Path) -> None:
     """The authors are in the file; it just can't be read. Saying "is not an author … add it" misleads."""
-    broken = AUTHORS_WITHOUT_BIO.replace("  credentials: Specialist cardiac nurses",
-                                         "  credentials: Specialist: cardiac nurses\n  bio: Nurses.")
+    broken = AUTHORS_WITHOUT_BIO.replace("  credentials: Practice nurses",
+                                         "  credentials: Practice: nurses\n  bio: Nurses.")
     (project / "leaflets" / "authors.yaml").write_text(broken, "utf-8")
-    calcium = project / "leaflets" / "calcium-deposits.md"
-    pressure = project / "leaflets" / "high-blood-pressure.md"
+    ankle = project / "leaflets" / "ankle-sprain.md"
+    hay_fever = project / "leaflets" / "hay-fever.md"
     checked = check(project)
     assert messages(checked.problems) == [
         "leaflets/authors.yaml:7: is not valid YAML here: mapping values are not allowed here "
         "(check the indentation, colons and quotes)",
-        f'leaflets/calcium-deposits.md:{line_of(calcium, "  - editorial-team")}: authors: author '
+        f'leaflets/ankle-sprain.md:{line_of(ankle, "  - editorial-team")}: authors: author '
         '"editorial-team" has problems in leaflets/authors.yaml',
-        f'leaflets/high-blood-pressure.md:{line_of(pressure, "  - cardiology-nurses")}: authors: author '
-        '"cardiology-nurses" has problems in leaflets/authors.yaml',
-        f'leaflets/high-blood-pressure.md:{line_of(pressure, "  - editorial-team")}: authors: author '
+        f'leaflets/hay-fever.md:{line_of(hay_fever, "  - practice-nurses")}: authors: author '
+        '"practice-nurses" has problems in leaflets/authors.yaml',
+        f'leaflets/hay-fever.md:{line_of(hay_fever, "  - editorial-team")}: authors: author '
         '"editorial-team" has problems in leaflets/authors.yaml',
     ]
-    assert sorted(checked.failed) == sorted(SAMPLE_SLUGS)
+    assert sorted(checked.failed) == sorted(SLUGS)
 
 
 def test_duplicate_slugs_in_different_folders(project: Path) -> None:
@@ -241,7 +249,7 @@ def test_duplicate_slugs_in_different_folders(project: Path) -> None:
     ]
     assert checked.failed == ("knee-pain",)
     # neither copy is built
-    assert sorted(leaflet.slug for leaflet in checked.leaflets) == sorted(SAMPLE_SLUGS)
+    assert sorted(leaflet.slug for leaflet in checked.leaflets) == sorted(SLUGS)
 
 
 @pytest.mark.parametrize("opened", ["keywords: [knee, pain", 'id: "PIL-0042'])
@@ -264,7 +272,7 @@ def test_unclosed_yaml_points_at_the_line_that_opened_it(project: Path, opened: 
      "(use apa, mla, ama, harvard or a CSL style name)"),
 ], ids=["unknown-key", "page-size", "logo", "citation-style"])
 def test_bad_setting(project: Path, setting: str, message: str) -> None:
-    settings = f'organisation = "Riverside Community Health"\n{setting}\n'
+    settings = f'organisation = "Millbrook Health Centre"\n{setting}\n'
     (project / "leafbind.toml").write_text(settings, "utf-8")
     with pytest.raises(ProblemReport) as caught:
         check(project)
@@ -275,7 +283,7 @@ def test_bad_setting(project: Path, setting: str, message: str) -> None:
 
 
 @pytest.mark.parametrize(("content", "hint"), [
-    (b'organisation = "Riverside Community Health"\npage_size = "a4\n', "is not valid TOML"),
+    (b'organisation = "Millbrook Health Centre"\npage_size = "a4\n', "is not valid TOML"),
     (b'page_size = "a4"\norganisation = "Caf\xe9 Clinic"\n', "UTF-8"),
 ], ids=["not-toml", "not-utf8"])
 def test_unreadable_settings_file(project: Path, content: bytes, hint: str) -> None:
