@@ -1,8 +1,8 @@
 """Fixtures: scenario projects copied from tests/roots/, real builds, the official EPUB checker on every EPUB
 built, and golden files (tests/golden/) compared with a unified diff.
 
-The tests reach leafbind's internals only through the names and helpers in the section "Library internals" below,
-so that a change of the library's internal API is met here, in one place.
+The tests reach leafbind's internals only through the names and helpers in the section "Library internals"
+below, so that a change of the library's internal API is met here, in one place.
 """
 
 from __future__ import annotations
@@ -27,11 +27,17 @@ from lxml import etree
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from leafbind import BuildOptions, Dask, Local, build_catalogue, open_project
-
-# --- Library internals: every name the tests need from leafbind beyond leafbind/__init__.py ------------------
+# --- Library internals: every name the tests need from leafbind beyond leafbind/__init__.py -----------------
+# (with the public names the fixtures use: isort merges them into the one `from leafbind import`)
 import leafbind.build as _build_module
-from leafbind import clock  # noqa: F401 (today's date)
+from leafbind import (
+    BuildOptions,
+    Dask,
+    Local,
+    build_catalogue,
+    clock,  # noqa: F401 (today's date)
+    open_project,
+)
 from leafbind import editions as _editions_module
 from leafbind.build import BuildStopped  # noqa: F401
 from leafbind.catalogue import UnknownLeaflet  # noqa: F401
@@ -46,7 +52,8 @@ from leafbind.review import review_catalogue as lint_catalogue  # noqa: F401
 from leafbind.settings import RULES  # noqa: F401
 from leafbind.state import STATE_FILE
 
-QUALITY_SCHEMA = Path(__file__).resolve().parent.parent / "leafbind" / "quality" / "quality.schema.json"  # publish check --format json
+# publish check --format json
+QUALITY_SCHEMA = Path(__file__).resolve().parent.parent / "leafbind" / "quality" / "quality.schema.json"
 
 
 def pretend_leafbind_version(monkeypatch: pytest.MonkeyPatch, version: str) -> None:
@@ -72,12 +79,13 @@ TODAY_EPOCH = "1795651200"  # 2026-11-26 UTC: "today" for every test that doesn'
 
 @pytest.fixture(scope="session", autouse=True)
 def fixed_today():
-    """Review dates are judged against today (publish check, list --due, and the checks of every build), so the
-    tests fix today's date: they give the same results next year. A test may still set its own."""
+    """Review dates are judged against today (publish check, list --due, and the checks of every build), so
+    the tests fix today's date: they give the same results next year. A test may still set its own."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
-        # EPUBCheck's Java virtual machine (the only one the tests start) spends most of its time compiling its own
-        # code: the JIT's first tier alone makes a check about 30 % faster, and checks exactly the same.
+        # EPUBCheck's Java virtual machine (the only one the tests start) spends most of its time compiling
+        # its own code: the JIT's first tier alone makes a check about 30 % faster, and checks exactly the
+        # same.
         patch.setenv("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
         yield
     _EPUBCHECK_POOL.shutdown(wait=True)
@@ -113,14 +121,16 @@ def scenario(tmp_path: Path):
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """`built(name)`: the output folder of tests/roots/<name> built once per session with its own settings
-    (every layout it lists, and the EPUB), for the tests that only read outputs. Never change what is in it."""
+    (every layout it lists, and the EPUB), for the tests that only read outputs. Never change what is in
+    it."""
     done: dict[str, Path] = {}
 
     def get(name: str) -> Path:
         if name not in done:
             root = copy_scenario(name, tmp_path_factory.mktemp(f"built-{name}") / name)
             result = build(root)
-            assert result.problems == () and result.failed == (), [str(problem) for problem in result.problems]
+            assert result.problems == () and result.failed == (), \
+                [str(problem) for problem in result.problems]
             done[name] = root / "dist"
         return done[name]
     return get
@@ -150,10 +160,11 @@ def epubcheck_messages(path: Path) -> list[str]:
     return messages
 
 
-# EPUBCheck runs once for each distinct EPUB (by SHA-256) in a session, in a Java virtual machine of its own that
-# takes about seven seconds. The EPUBs a build makes (conftest.build) are checked in the background, two at a time,
-# while the test goes on; the test waits for their results when it ends and fails then if EPUBCheck reported
-# anything. Each check reads its own copy of the bytes, so a test may change or rebuild the file meanwhile.
+# EPUBCheck runs once for each distinct EPUB (by SHA-256) in a session, in a Java virtual machine of its own
+# that takes about seven seconds. The EPUBs a build makes (conftest.build) are checked in the background, two
+# at a time, while the test goes on; the test waits for their results when it ends and fails then if
+# EPUBCheck reported anything. Each check reads its own copy of the bytes, so a test may change or rebuild
+# the file meanwhile.
 _EPUBCHECKS: dict[str, Future] = {}  # SHA-256 → the check of those bytes: messages, [] when valid
 _EPUBCHECK_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="epubcheck")
 _PENDING_EPUBCHECKS: list[tuple[str, Future]] = []  # (file, its check) started by the current test
@@ -196,7 +207,8 @@ def await_epubchecks() -> None:
     reported something."""
     pending = list(_PENDING_EPUBCHECKS)
     _PENDING_EPUBCHECKS.clear()
-    reports = [f"{name}:\n" + "\n".join(messages) for name, future in pending if (messages := future.result())]
+    reports = [f"{name}:\n" + "\n".join(messages) for name, future in pending
+               if (messages := future.result())]
     assert reports == [], "EPUBCheck reported:\n" + "\n\n".join(reports)
 
 
@@ -217,7 +229,8 @@ def build_options(project, out: Path, *, jobs: int = 1, executor: str = "local",
 
 def build(root: Path, out: Path | None = None, **options):
     """Build a project like `publish build` does, then run EPUBCheck on every EPUB the build wrote (its result
-    awaited when the test ends), and check that no output carries active content or a reference outside itself."""
+    awaited when the test ends), and check that no output carries active content or a reference outside
+    itself."""
     project = open_project(root)
     result = build_catalogue(project, build_options(project, out or root / "dist", **options),
                              progress=options.get("progress"))
@@ -270,9 +283,11 @@ def _markup_problems(name: str, data: bytes, names: set[str]) -> list[str]:
                 if not (tag == "a" and value.startswith(HYPERLINKS)) and not _in_book(value, name, names):
                     found.append(f"{name}: <{tag} {attribute}={value!r}>")
             if "url(" in value:
-                found += [f"{name}: style url({url})" for url in CSS_URL.findall(value) if not _in_book(url, name, names)]
+                found += [f"{name}: style url({url})" for url in CSS_URL.findall(value)
+                          if not _in_book(url, name, names)]
         if tag == "style":
-            found += [f"{name}: url({url})" for url in CSS_URL.findall(element.text or "") if not _in_book(url, name, names)]
+            found += [f"{name}: url({url})" for url in CSS_URL.findall(element.text or "")
+                      if not _in_book(url, name, names)]
     return found
 
 
@@ -327,7 +342,8 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every output and the manifest under `folder` with its bytes, to prove a failed build changed none of them.
+    """Every output and the manifest under `folder` with its bytes, to prove a failed build changed none of
+    them.
 
     The build state is left out: it is the build's own bookkeeping, and forgets a leaflet that failed.
     """
@@ -340,22 +356,24 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 # --- Golden files -------------------------------------------------------------------------------------------
 #
 # A golden file is the reviewed text form of one output of one scenario: for a PDF its pages, page sizes, type
-# sizes, text, fonts and metadata (`describe_pdf`); for an EPUB its package metadata, manifest, spine, navigation
-# and the text of each page, as JSON (`describe_epub`). `golden(name, text)` compares; a mismatch fails with a
-# unified diff. `python -m pytest --update-golden` writes the files instead (and says which), to review with
-# `git diff tests/golden/` before committing them.
+# sizes, text, fonts and metadata (`describe_pdf`); for an EPUB its package metadata, manifest, spine,
+# navigation and the text of each page, as JSON (`describe_epub`). `golden(name, text)` compares; a mismatch
+# fails with a unified diff. `python -m pytest --update-golden` writes the files instead (and says which), to
+# review with `git diff tests/golden/` before committing them.
 
 _WRITTEN_GOLDEN: list[str] = []
 
 
 def pytest_addoption(parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
-                     help="write tests/golden/ from this run's outputs instead of comparing (review with git diff)")
+                     help="write tests/golden/ from this run's outputs instead of comparing (review with "
+                          "git diff)")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
     if _WRITTEN_GOLDEN:
-        terminalreporter.write_sep("-", f"golden files written ({len(_WRITTEN_GOLDEN)}): review them with git diff")
+        terminalreporter.write_sep("-", f"golden files written ({len(_WRITTEN_GOLDEN)}): "
+                                        "review them with git diff")
         for name in _WRITTEN_GOLDEN:
             terminalreporter.write_line(f"  tests/golden/{name}")
 
@@ -372,8 +390,8 @@ def compare_golden(name: str, actual: str, update: bool) -> None:
         _WRITTEN_GOLDEN.append(name)
         return
     if expected is None:
-        pytest.fail(f"tests/golden/{name} does not exist: run python -m pytest --update-golden, then review it",
-                    pytrace=False)
+        pytest.fail(f"tests/golden/{name} does not exist: run python -m pytest --update-golden, then "
+                    "review it", pytrace=False)
     diff = difflib.unified_diff(expected.splitlines(keepends=True), actual.splitlines(keepends=True),
                                 f"tests/golden/{name} (reviewed)", f"{name} (this build)")
     raise AssertionError(f"the output differs from tests/golden/{name}: if the change is intended, run "
@@ -416,7 +434,8 @@ def _type_sizes(page) -> list[float]:
 
 
 def _links(page) -> list[str]:
-    """Where each link on the page goes: its web address, email or phone number, or "(within the document)"."""
+    """Where each link on the page goes: its web address, email or phone number, or
+    "(within the document)"."""
     found = []
     for annotation in page.get("/Annots") or []:
         annotation = annotation.get_object()
@@ -471,7 +490,8 @@ def describe_pdf(path: Path) -> str:
         if _box(page.bleedbox) != _box(page.trimbox) or _box(page.mediabox) != _box(page.trimbox):
             boxes += f", bleed {_box(page.bleedbox)}, media {_box(page.mediabox)}"
         sizes = ", ".join(f"{size:g}" for size in _type_sizes(page)) or "-"
-        lines += ["", f"--- page {number} of {len(reader.pages)}: {boxes}; type {sizes} pt", *_page_text(page)]
+        lines += ["", f"--- page {number} of {len(reader.pages)}: {boxes}; type {sizes} pt",
+                  *_page_text(page)]
         if links := _links(page):
             lines.append("links: " + ", ".join(links))
     return "\n".join(lines) + "\n"
@@ -502,8 +522,8 @@ def _inline(element) -> str:
 
 
 def _blocks(element, found: list[str], depth: int = 0) -> None:
-    """The text of each block of a page in reading order: headings and paragraphs as lines, list items with their
-    marker (indented by nesting), table rows with their cells between |, images as [image: alt text]."""
+    """The text of each block of a page in reading order: headings and paragraphs as lines, list items with
+    their marker (indented by nesting), table rows with their cells between |, images as [image: alt text]."""
     tag = _tag(element)
     if tag == "img":
         found.append(f"[image: {element.get('alt')}]")
@@ -515,7 +535,8 @@ def _blocks(element, found: list[str], depth: int = 0) -> None:
                 if _tag(child) in _BLOCKS or _tag(child) == "img":
                     _blocks(child, found, depth + 1)
     elif tag == "tr":
-        found.append("| " + " | ".join(_inline(cell) for cell in element if _tag(cell) in ("td", "th")) + " |")
+        found.append("| " + " | ".join(_inline(cell) for cell in element if _tag(cell) in ("td", "th"))
+                     + " |")
     elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "p", "figcaption", "caption", "dt", "dd"):
         if text := _inline(element):
             found.append(("  " * depth) + text)
@@ -534,8 +555,8 @@ def _blocks(element, found: list[str], depth: int = 0) -> None:
 
 
 def describe_epub(path: Path) -> str:
-    """The reviewable form of an EPUB, as JSON: package metadata, manifest, spine, navigation (table of contents
-    and landmarks) and the text of each page of the spine."""
+    """The reviewable form of an EPUB, as JSON: package metadata, manifest, spine, navigation (table of
+    contents and landmarks) and the text of each page of the spine."""
     ns = {"opf": "http://www.idpf.org/2007/opf", "x": "http://www.w3.org/1999/xhtml",
           "epub": "http://www.idpf.org/2007/ops", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
     with zipfile.ZipFile(path) as book:
@@ -577,7 +598,8 @@ def describe_epub(path: Path) -> str:
                 out.append(entry)
             return out
 
-        navigation = {nav_type.get("{http://www.idpf.org/2007/ops}type"): entries(nav_type.xpath("x:ol", namespaces=ns)[0])
+        navigation = {nav_type.get("{http://www.idpf.org/2007/ops}type"):
+                      entries(nav_type.xpath("x:ol", namespaces=ns)[0])
                       for nav_type in nav.xpath("//x:nav", namespaces=ns)}
         pages = {}
         for href in spine:
@@ -586,7 +608,8 @@ def describe_epub(path: Path) -> str:
             for body in document.xpath("//x:body", namespaces=ns):
                 _blocks(body, found)
             pages[href] = found
-    description = {"package": {"version": opf.get("version"), "unique-identifier": opf.get("unique-identifier")},
+    description = {"package": {"version": opf.get("version"),
+                               "unique-identifier": opf.get("unique-identifier")},
                    "metadata": metadata, "manifest": manifest, "spine": spine, "navigation": navigation,
                    "pages": pages}
     return json.dumps(description, indent=2, ensure_ascii=False) + "\n"

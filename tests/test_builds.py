@@ -14,13 +14,14 @@ import dask
 import pytest
 import time_machine
 from click.testing import CliRunner
-from distributed import LocalCluster  # imported first, so its settings are in Dask's config before any change
 from conftest import STATE_FILE, build, pdf_pages, pretend_leafbind_version, snapshot
+from distributed import LocalCluster  # imported early, so its settings are in Dask's config before any change
 
 from publish import cli
 
-ANKLE, HAY_FEVER = SLUGS = ("ankle-sprain", "hay-fever")  # ankle-sprain: edition 2, by the editorial team;
-# hay-fever: edition 1, by the practice nurses and the editorial team, showing assets/images/pollen-outdoors.svg
+# ankle-sprain: edition 2, by the editorial team; hay-fever: edition 1, by the practice nurses and the
+# editorial team, showing assets/images/pollen-outdoors.svg
+ANKLE, HAY_FEVER = SLUGS = ("ankle-sprain", "hay-fever")
 
 
 @pytest.fixture
@@ -89,7 +90,8 @@ def test_a_second_build_skips_every_unchanged_output(project: Path) -> None:
 
 def test_editing_one_leaflet_rebuilds_only_it(project: Path) -> None:
     build(project)
-    edit(project / "leaflets" / f"{HAY_FEVER}.md", "## ", "## Checking at home\n\nWrite each reading down.\n\n## ")
+    edit(project / "leaflets" / f"{HAY_FEVER}.md", "## ",
+         "## Checking at home\n\nWrite each reading down.\n\n## ")
     result = build(project)
     assert (result.built, result.skipped) == ((HAY_FEVER,), (ANKLE,))
     assert made(result) == {(HAY_FEVER, "pdf"), (HAY_FEVER, "epub")}
@@ -107,7 +109,8 @@ def test_editing_one_author_rebuilds_only_that_authors_leaflets(project: Path) -
     authors = project / "leaflets" / "authors.yaml"
     text = authors.read_text("utf-8")
     nurses = text.index("practice-nurses:")
-    authors.write_text(text[:nurses] + text[nurses:].replace("bio: >-", "bio: >-\n    Based at the allergy clinic.", 1))
+    authors.write_text(text[:nurses]
+                       + text[nurses:].replace("bio: >-", "bio: >-\n    Based at the allergy clinic.", 1))
     assert build(project).built == (HAY_FEVER,)
     edit(authors, "bio: >-", "bio: >-\n    Reviewed every year.")  # the first entry: the editorial team
     assert build(project).built == SLUGS  # both leaflets name the editorial team
@@ -172,8 +175,8 @@ def test_a_broken_state_file_means_a_full_build(project: Path) -> None:
 
 def add_leaflet_with_a_broken_image(project: Path) -> None:
     """A leaflet that passes every check but that WeasyPrint can't draw: a character of Unicode's private use
-    area, which no font has. It fails in the PDF stage. (A broken image file no longer gets that far: the asset
-    gate refuses it when the leaflet is checked.)"""
+    area, which no font has. It fails in the PDF stage. (A broken image file no longer gets that far: the
+    asset gate refuses it when the leaflet is checked.)"""
     text = (project / "leaflets" / f"{ANKLE}.md").read_text("utf-8")
     text = text.replace("id: PIL-0042", "id: PIL-0999").replace("## ", "Look for the \ue000 sign.\n\n## ", 1)
     (project / "leaflets" / "broken-image.md").write_text(text, "utf-8")
@@ -188,7 +191,8 @@ def test_one_broken_leaflet_never_stops_the_others(project: Path) -> None:
     assert [failure["slug"] for failure in summary["failed"]] == ["broken-image"]
     reason = summary["failed"][0]["problems"][0]
     assert reason.startswith("leaflets/broken-image.md: while making the PDF: .notdef glyph rendered")
-    assert {(o["slug"], o["format"]) for o in summary["outputs"]} == {(s, f) for s in SLUGS for f in ("pdf", "epub")}
+    assert ({(o["slug"], o["format"]) for o in summary["outputs"]}
+            == {(s, f) for s in SLUGS for f in ("pdf", "epub")})
     assert not (project / "dist" / "broken-image").exists()
 
 
@@ -196,10 +200,11 @@ def test_json_summary_has_the_documented_keys(project: Path) -> None:
     result = run("build", "--json", "--project", str(project))
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert set(summary) == {"built", "skipped", "failed", "problems", "warnings", "outputs", "timings", "jobs",
-                            "executor"}
+    assert set(summary) == {"built", "skipped", "failed", "problems", "warnings", "outputs", "timings",
+                            "jobs", "executor"}
     assert set(summary["timings"]) == {"validate", "lint", "setup", "render", "pdf", "epub", "write", "total"}
-    assert set(summary["outputs"][0]) == {"slug", "edition", "format", "layout", "imposed", "path", "bytes", "sha256"}
+    assert set(summary["outputs"][0]) == {"slug", "edition", "format", "layout", "imposed", "path", "bytes",
+                                          "sha256"}
     again = json.loads(run("build", "--json", "--project", str(project)).stdout)
     assert (again["built"], again["skipped"], again["outputs"]) == ([], list(SLUGS), [])
 
@@ -217,7 +222,8 @@ def test_dask_options_go_together(project: Path) -> None:
     assert run("build", "--executor", "dask", "--project", str(project)).exit_code == 2
     assert run("build", "--scheduler", "tcp://127.0.0.1:1", "--project", str(project)).exit_code == 2
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
-        unreachable = run("build", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "--project", str(project))
+        unreachable = run("build", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9",
+                          "--project", str(project))
     assert unreachable.exit_code == 1 and "could not reach the Dask scheduler" in unreachable.output
 
 
@@ -250,7 +256,8 @@ def test_a_dask_cluster_builds_exactly_as_local_processes(project: Path) -> None
 # --- Editions ----------------------------------------------------------------------------------------------
 
 
-def test_a_new_edition_keeps_the_earlier_files_and_the_manifest_lists_both(project: Path, monkeypatch) -> None:
+def test_a_new_edition_keeps_the_earlier_files_and_the_manifest_lists_both(project: Path,
+                                                                             monkeypatch) -> None:
     dist = project / "dist"
     build(project)
     earlier = outputs(dist)
@@ -289,7 +296,8 @@ def test_two_files_with_one_slug_are_never_skipped(project: Path) -> None:
     build(project)
     (project / "leaflets" / "a-first").mkdir()
     copy = project / "leaflets" / "a-first" / f"{HAY_FEVER}.md"  # found before leaflets/hay-fever.md
-    copy.write_text((project / "leaflets" / f"{HAY_FEVER}.md").read_text("utf-8").replace("PIL-0107", "PIL-0108"))
+    copy.write_text((project / "leaflets" / f"{HAY_FEVER}.md").read_text("utf-8")
+                    .replace("PIL-0107", "PIL-0108"))
     result = build(project)
     assert result.failed == (HAY_FEVER,) and result.skipped == (ANKLE,)
     assert any(f'has the same slug "{HAY_FEVER}"' in str(problem) for problem in result.problems)

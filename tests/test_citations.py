@@ -34,26 +34,29 @@ ORGANISATION, ADDRESS = "Riverside Community Health", "https://leaflets.example/
 # field → (how to put a value there: (leaflet, organisation, url) → the same with the value, hostile value,
 #          the part of it a reader should see, benign value)
 FIELDS = {
-    "title": (lambda v, l, o, u: (replace(l, title=v), o, u), TEXT, TEXT, MARKER),
-    "author": (lambda v, l, o, u: (replace(l, authors=(replace(TEAM, name=v + " Team"),)), o, u),
+    "title": (lambda v, leaflet, o, u: (replace(leaflet, title=v), o, u), TEXT, TEXT, MARKER),
+    "author": (lambda v, leaflet, o, u: (replace(leaflet, authors=(replace(TEAM, name=v + " Team"),)), o, u),
                TEXT, TEXT + " Team", MARKER),
-    "person": (lambda v, l, o, u: (replace(l, authors=(replace(TEAM, name=v),)), o, u),
+    "person": (lambda v, leaflet, o, u: (replace(leaflet, authors=(replace(TEAM, name=v),)), o, u),
                PERSON, PERSON.removeprefix("Amara "), MARKER_PERSON),
-    "organisation": (lambda v, l, o, u: (l, v, u), TEXT, TEXT, MARKER),
-    "url": (lambda v, l, o, u: (l, o, v), URL, URL, MARKER_URL),
-    "source title": (lambda v, l, o, u: (replace(l, sources=(replace(SOURCE, title=v),)), o, u), TEXT, TEXT, MARKER),
-    "source author": (lambda v, l, o, u: (replace(l, sources=(replace(SOURCE, author=v),)), o, u),
+    "organisation": (lambda v, leaflet, o, u: (leaflet, v, u), TEXT, TEXT, MARKER),
+    "url": (lambda v, leaflet, o, u: (leaflet, o, v), URL, URL, MARKER_URL),
+    "source title": (lambda v, leaflet, o, u: (replace(leaflet, sources=(replace(SOURCE, title=v),)), o, u),
+                     TEXT, TEXT, MARKER),
+    "source author": (lambda v, leaflet, o, u: (replace(leaflet, sources=(replace(SOURCE, author=v),)), o, u),
                       TEXT, TEXT, MARKER),
-    "source publisher": (lambda v, l, o, u: (replace(l, sources=(replace(SOURCE, author="Jane Smith",
-                                                                         publisher=v),)), o, u),
+    "source publisher": (lambda v, leaflet, o, u: (replace(leaflet,
+                                                           sources=(replace(SOURCE, author="Jane Smith",
+                                                                            publisher=v),)), o, u),
                          TEXT, TEXT, MARKER),
-    "source url": (lambda v, l, o, u: (replace(l, sources=(replace(SOURCE, url=v),)), o, u),
+    "source url": (lambda v, leaflet, o, u: (replace(leaflet, sources=(replace(SOURCE, url=v),)), o, u),
                    URL, URL, MARKER_URL),
 }
 
 
 def rendered(style: str, field: str, value: str) -> str:
-    """The leaflet's citation and its references in `style`, as the layouts show them, with `field` = `value`."""
+    """The leaflet's citation and its references in `style`, as the layouts show them, with
+    `field` = `value`."""
     put = FIELDS[field][0]
     leaflet, organisation, url = put(value, LEAFLET, ORGANISATION, ADDRESS)
     [citation] = cite_leaflet(leaflet, [style], organisation, url)
@@ -77,7 +80,8 @@ def test_every_value_comes_out_as_text_in_every_style(style: str, field: str) ->
     html = rendered(style, field, hostile)
     assert "<script" not in html.lower() and "<b>bold" not in html.lower()
     tree, plain = parsed(html), parsed(rendered(style, field, benign))
-    # The style's own formatting (<i>, <b>, small caps …) and nothing else: the same tags as with a plain value.
+    # The style's own formatting (<i>, <b>, small caps …) and nothing else:
+    # the same tags as with a plain value.
     assert [node.tag for node in tree.iter()] == [node.tag for node in plain.iter()]
     text, plain_text = visible(tree), visible(plain)
     if style == UPPERCASE_STYLE:  # the style may upper-case a value; its characters must still be there
@@ -89,7 +93,8 @@ def test_every_value_comes_out_as_text_in_every_style(style: str, field: str) ->
 
 
 def test_entities_typed_in_a_value_are_shown_as_typed_not_decoded() -> None:
-    [citation] = cite_leaflet(replace(LEAFLET, title="Salt &lt; 6 g &amp; less"), ["apa"], ORGANISATION, ADDRESS)
+    [citation] = cite_leaflet(replace(LEAFLET, title="Salt &lt; 6 g &amp; less"),
+                              ["apa"], ORGANISATION, ADDRESS)
     assert "Salt &lt; 6 g &amp; less" in visible(parsed(str(citation.html)))
     [upper] = cite_leaflet(replace(LEAFLET, authors=(replace(TEAM, name="Smith & Jones Clinic"),)),
                            [UPPERCASE_STYLE], ORGANISATION, ADDRESS)
@@ -140,7 +145,7 @@ See a doctor if the pain is bad.
     assert TEXT in sources and URL in sources and "NHS <b>&</b> friends" in sources
 
 
-# --- Names ----------------------------------------------------------------------------------------------------
+# --- Names --------------------------------------------------------------------------------------------------
 
 
 def apa(name: str, cite_as: str | None = None) -> str:
@@ -169,8 +174,8 @@ def test_names_are_cited_as_reference_styles_cite_them(name: str, cite_as: str |
 
 def test_particles_are_never_initials_in_any_style() -> None:
     leaflet = replace(LEAFLET, authors=(replace(TEAM, name="Jan van der Berg"),))
-    cited = {citation.style: str(citation.html) for citation in cite_leaflet(leaflet, list(STYLES), ORGANISATION,
-                                                                                ADDRESS)}
+    cited = {citation.style: str(citation.html)
+             for citation in cite_leaflet(leaflet, list(STYLES), ORGANISATION, ADDRESS)}
     assert cited["apa"].startswith("van der Berg, J. ")
     assert cited["mla"].startswith("van der Berg, J. ")
     assert cited["ama"].startswith("van der Berg J. ")

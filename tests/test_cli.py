@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, assert_valid_epub, clock
-from publish import cli
 
 from leafbind import check_catalogue, open_project
+from publish import cli
 
 
 @pytest.fixture
@@ -107,7 +107,8 @@ def test_new_writes_a_valid_starter_leaflet(project: Path) -> None:
 def test_new_in_an_empty_folder_makes_a_project_that_builds_once_written(tmp_path: Path) -> None:
     assert run("new", "first-leaflet", "--project", str(tmp_path)).exit_code == 0
     refused = run("build", "--project", str(tmp_path), "--format", "pdf")
-    assert refused.exit_code == 1 and ": placeholder: error: " in refused.output  # sample text never publishes
+    # sample text never publishes
+    assert refused.exit_code == 1 and ": placeholder: error: " in refused.output
     assert not (tmp_path / "dist" / "first-leaflet").exists()
     result = run("build", "--project", str(tmp_path), "--format", "pdf", "--no-lint")
     assert result.exit_code == 0, result.output  # the built-in layouts and fonts are enough
@@ -132,7 +133,8 @@ def test_script_and_console_command_both_work(project: Path) -> None:
                             capture_output=True, text=True)
     assert script.returncode == 0, script.stderr
     console = Path(sys.executable).with_name("publish")
-    installed = subprocess.run([str(console), "list", "--project", str(project)], capture_output=True, text=True)
+    installed = subprocess.run([str(console), "list", "--project", str(project)],
+                               capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
     assert "hay-fever" in installed.stdout
 
@@ -141,7 +143,8 @@ def test_list_due_shows_overdue_then_soonest_then_undated(project: Path, monkeyp
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1851206400")  # 2028-08-30 UTC: ankle-sprain is due 2028-09-01
     rows = run("list", "--due", "--within", "2", "--project", str(project)).output.splitlines()
     assert [line.split()[0] for line in rows] == ["SLUG", "hay-fever", "ankle-sprain"]
-    assert rows[1].endswith("2028-06-01  overdue by 90 days") and rows[2].endswith("2028-09-01  due in 2 days")
+    assert (rows[1].endswith("2028-06-01  overdue by 90 days")
+            and rows[2].endswith("2028-09-01  due in 2 days"))
     overdue = run("list", "--due", "--within", "1", "--project", str(project)).output.splitlines()
     assert [line.split()[0] for line in overdue] == ["SLUG", "hay-fever"]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26

@@ -5,8 +5,8 @@ Each shape below is a leaflet's front matter before `new_edition` and exactly wh
 out in full or as exact replacements in the text before: a moved comment, a lost quote or a changed line
 ending fails.
 
-The leaflets are written into a copy of the `editions` scenario (tests/roots/editions: chickenpox in its second
-edition, nosebleeds in its first), whose editorial team they name; the citation-page tests build it.
+The leaflets are written into a copy of the `editions` scenario (tests/roots/editions: chickenpox in its
+second edition, nosebleeds in its first), whose editorial team they name; the citation-page tests build it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import (EditionChange, Revision, UnknownLeaflet, break_edition_editing, build, copy_scenario,
-                      new_edition, pdf_pages)
+from conftest import (
+    EditionChange,
+    Revision,
+    UnknownLeaflet,
+    break_edition_editing,
+    build,
+    copy_scenario,
+    new_edition,
+    pdf_pages,
+)
 from lxml import etree
 
 from leafbind import LeafbindError, ProblemReport, check_catalogue, open_project
@@ -358,9 +366,10 @@ def test_safety_net_refuses_an_edit_that_went_wrong(project: Path, monkeypatch: 
 
 
 def same_day(edition: int, day: date, change: str) -> str:
-    return (f"leaflets/knee-pain.md: edition {edition} is already dated {day}, so a new edition that day would be "
-            f"a second one (was the command run twice?). Nothing was changed: {change}; for edition {edition + 1}, "
-            f"give a later day with --date YYYY-MM-DD, or add --same-day if it really is a second edition on {day}")
+    return (f"leaflets/knee-pain.md: edition {edition} is already dated {day}, so a new edition that day "
+            f"would be a second one (was the command run twice?). Nothing was changed: {change}; "
+            f"for edition {edition + 1}, give a later day with --date YYYY-MM-DD, or add --same-day if it "
+            f"really is a second edition on {day}")
 
 
 def test_the_same_command_run_twice_makes_one_edition(project: Path) -> None:
@@ -369,8 +378,8 @@ def test_the_same_command_run_twice_makes_one_edition(project: Path) -> None:
     bump(project)
     with pytest.raises(LeafbindError) as caught:
         bump(project)
-    assert str(caught.value) == same_day(2, WHEN, "to change its note, edit edition 2's entry under 'history' in "
-                                                  "the file")
+    assert str(caught.value) == same_day(2, WHEN, "to change its note, edit edition 2's entry under "
+                                                  "'history' in the file")
     assert path.read_text("utf-8") == leaflet(after)
     assert bump(project, "New exercises.", date(2027, 3, 13)).new_edition == 3  # a later day is fine
 
@@ -447,8 +456,8 @@ CHICKENPOX_HISTORY = ("About this edition This is edition 4 of leaflet PIL-0200,
                       "Edition 3 — 2 November 2026: Added the signs of an infected spot. "
                       "Edition 2 — 14 September 2026: Added advice on when a child can go back to school. "
                       "Edition 1 — 10 March 2025: first published")
-NOSEBLEEDS_ABOUT = ("About this edition This is edition 1 of leaflet PIL-0201, first published on 2 June 2026. "
-                    "It is due for review by 1 June 2028.")
+NOSEBLEEDS_ABOUT = ("About this edition This is edition 1 of leaflet PIL-0201, first published on "
+                    "2 June 2026. It is due for review by 1 June 2028.")
 
 
 def epub_cite_page(path: Path) -> etree._Element:

@@ -75,7 +75,8 @@ def test_accessibility_metadata(hay_fever: Epub) -> None:
 
     assert values("accessMode") == ["textual", "visual"]
     assert values("accessModeSufficient") == ["textual"]
-    assert {"structuralNavigation", "tableOfContents", "alternativeText", "table"} <= set(values("accessibilityFeature"))
+    assert ({"structuralNavigation", "tableOfContents", "alternativeText", "table"}
+            <= set(values("accessibilityFeature")))
     assert values("accessibilityHazard") == ["none"]
     assert values("accessibilitySummary")[0]
 
@@ -111,9 +112,11 @@ def test_cover_is_generated_from_title_and_organisation(ankle: Epub) -> None:
 
 def test_pages_carry_bio_and_all_citation_styles(ankle: Epub) -> None:
     bio = ankle.read("authors.xhtml").xpath("string(//x:body)", namespaces=NS)
-    assert "The editorial team writes and checks every Millbrook Health Centre leaflet." in " ".join(bio.split())
+    assert ("The editorial team writes and checks every Millbrook Health Centre leaflet."
+            in " ".join(bio.split()))
     cite = " ".join(ankle.read("cite.xhtml").xpath("string(//x:body)", namespaces=NS).split())
-    for label in ("APA (7th edition)", "MLA (9th edition)", "AMA (11th edition)", "Harvard (Cite Them Right)"):
+    for label in ("APA (7th edition)", "MLA (9th edition)", "AMA (11th edition)",
+                  "Harvard (Cite Them Right)"):
         assert label in cite
 
 

@@ -31,5 +31,6 @@ def test_a_book_checked_in_the_background_fails_the_test_that_built_it(built, tm
             copy.writestr(info, data)
     check_valid_epub_later(broken)
     broken.write_bytes(source.read_bytes())  # the check reads the bytes as they were when it started
-    with pytest.raises(AssertionError, match=r"EPUBCheck reported:\s+\S*broken\.epub:\s+(ERROR|FATAL) \S+ broken\.epub/"):
+    with pytest.raises(AssertionError,
+                       match=r"EPUBCheck reported:\s+\S*broken\.epub:\s+(ERROR|FATAL) \S+ broken\.epub/"):
         await_epubchecks()

@@ -1,9 +1,10 @@
 """Golden files: each scenario's outputs, as text a person can review, compared with tests/golden/.
 
-Every scenario in tests/roots/ is built once (with its own settings) and each of its products — the standard PDF
-and the EPUB of every scenario, and every print product of `clinic` — is turned into text (conftest.describe_pdf,
-conftest.describe_epub) and compared with its reviewed golden file. A change of a leaflet, a layout, the
-metadata or the e-book's structure shows as a unified diff. `python -m pytest --update-golden` rewrites them.
+Every scenario in tests/roots/ is built once (with its own settings) and each of its products — the standard
+PDF and the EPUB of every scenario, and every print product of `clinic` — is turned into text
+(conftest.describe_pdf, conftest.describe_epub) and compared with its reviewed golden file. A change of a
+leaflet, a layout, the metadata or the e-book's structure shows as a unified diff.
+`python -m pytest --update-golden` rewrites them.
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ def product_of(entry: dict, slug: str) -> str:
 
 
 def outputs(dist: Path) -> list[tuple[str, str, Path]]:
-    """(slug, product, path) of every output of the newest edition of every leaflet, from dist/manifest.json."""
+    """(slug, product, path) of every output of the newest edition of every leaflet, from
+    dist/manifest.json."""
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
     found = []
     for leaflet in manifest["leaflets"]:
         edition = leaflet["editions"][0]
         for entry in edition["outputs"]:
-            found.append((leaflet["slug"], product_of({**entry, "edition": edition["edition"]}, leaflet["slug"]),
+            found.append((leaflet["slug"],
+                          product_of({**entry, "edition": edition["edition"]}, leaflet["slug"]),
                           dist / entry["path"]))
     return found
 
@@ -56,7 +59,8 @@ def test_every_scenario_has_golden_files() -> None:
 def test_scenarios_are_never_built_in_place() -> None:
     """Tests copy a scenario before they change or build it: tests/roots/ holds sources only."""
     made = [path.relative_to(ROOTS).as_posix() for path in ROOTS.rglob("*")
-            if path.name in ("dist", "manifest.json", ".leafbind-state.json", ".leafbind.lock", "quality.html")]
+            if path.name in ("dist", "manifest.json", ".leafbind-state.json", ".leafbind.lock",
+                             "quality.html")]
     assert made == []
 
 
@@ -75,7 +79,8 @@ def test_output_matches_its_golden_file(built, golden, scenario: str, product: s
 
 
 @pytest.mark.parametrize("scenario", PRODUCTS)
-def test_each_output_has_one_golden_file_and_each_golden_file_an_output(built, request, scenario: str) -> None:
+def test_each_output_has_one_golden_file_and_each_golden_file_an_output(built, request,
+                                                                        scenario: str) -> None:
     made = outputs(built(scenario))
     assert {product for _, product, _ in made} == set(PRODUCTS[scenario]), "a product without a golden test"
     expected = {golden_name(scenario, path) for _, _, path in made}
@@ -94,7 +99,8 @@ def test_a_changed_output_fails_with_a_unified_diff() -> None:
     name = "minimal/hand-washing-ed1.pdf.txt"
     reviewed = (GOLDEN / name).read_text(encoding="utf-8")
     assert "Wash your hands after you use the toilet" in reviewed
-    changed = reviewed.replace("Wash your hands after you use the toilet", "Wash your hands after you use the loo")
+    changed = reviewed.replace("Wash your hands after you use the toilet",
+                               "Wash your hands after you use the loo")
     with pytest.raises(AssertionError) as caught:
         compare_golden(name, changed, update=False)
     message = str(caught.value)

@@ -1,8 +1,9 @@
-"""Hostile and broken inputs: no active content gets into any output, no file from outside the project is read,
-and nothing an editor can write takes leafbind down (issue 11).
+"""Hostile and broken inputs: no active content gets into any output, no file from outside the project is
+read, and nothing an editor can write takes leafbind down (issue 11).
 
-Each test builds a small purpose-made project (`clinic`) rather than a copy of the README's sample, and changes
-one thing in it. `conftest.build` runs EPUBCheck and the active-content checks on every output it writes.
+Each test builds a small purpose-made project (`clinic`) rather than a copy of the README's sample, and
+changes one thing in it. `conftest.build` runs EPUBCheck and the active-content checks on every output it
+writes.
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import (REPO, assert_inert_epub, build, inert_epub_problems, inert_pdf_problems, pdf_pages,
-                      snapshot)
+from conftest import (
+    REPO,
+    assert_inert_epub,
+    build,
+    inert_epub_problems,
+    inert_pdf_problems,
+    pdf_pages,
+    snapshot,
+)
 from PIL import Image
 
 from leafbind import check_catalogue, open_project
@@ -87,12 +95,14 @@ def with_image(root: Path, name: str, data: bytes | str, written: str | None = N
 # --- 1. Active content: SVGs are cleaned or refused, with the line ----------------------------------------
 
 HOSTILE_SVGS = {
-    "script": ('<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>\n</svg>', "a script (line 2)"),
+    "script": ('<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>\n</svg>',
+               "a script (line 2)"),
     "event handler": ('<svg xmlns="http://www.w3.org/2000/svg">\n<rect\n onclick="alert(1)"/>\n</svg>',
                       'an event handler (onclick="…") (line 2)'),
     "onload on the root": ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "an event handler"),
     "entity": ('<?xml version="1.0"?>\n<!DOCTYPE svg [\n<!ENTITY x SYSTEM "file:///etc/passwd">\n]>\n'
-               '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>', "declares entities (line 3)"),
+               '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+               "declares entities (line 3)"),
     "laughs": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n'
                '<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>', "declares entities"),
     "remote image": ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
@@ -100,18 +110,20 @@ HOSTILE_SVGS = {
                      'a reference to "http://tracker.example/pixel.png", outside the image (line 2)'),
     "local file": ('<svg xmlns="http://www.w3.org/2000/svg"><image href="../../secret.png"/></svg>',
                    'a reference to "../../secret.png"'),
-    "html inside": ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p xmlns="http://www.w3.org/1999/xhtml">'
-                    'hi</p></foreignObject></svg>', "embedded HTML (foreignObject)"),
-    "style url": ('<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(http://x.example/f) }</style>'
-                  '</svg>', 'a reference to "http://x.example/f"'),
-    "style attribute": ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(file:///etc/x)"/></svg>',
-                        'a reference to "file:///etc/x"'),
+    "html inside": ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject>'
+                    '<p xmlns="http://www.w3.org/1999/xhtml">hi</p></foreignObject></svg>',
+                    "embedded HTML (foreignObject)"),
+    "style url": ('<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(http://x.example/f) }'
+                  '</style></svg>', 'a reference to "http://x.example/f"'),
+    "style attribute": ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(file:///etc/x)"/>'
+                        '</svg>', 'a reference to "file:///etc/x"'),
     "outside stylesheet": ('<?xml-stylesheet href="http://x.example/s.css"?>\n'
                            '<svg xmlns="http://www.w3.org/2000/svg"/>', "an outside stylesheet"),
-    "javascript link": ('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a>'
-                        '</svg>', 'a reference to "javascript:alert(1)"'),
-    "animated href": ('<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" to="javascript:x"/>'
-                      '</a></svg>', "an animation that changes a link"),
+    "javascript link": ('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)">'
+                        '<text>x</text></a></svg>', 'a reference to "javascript:alert(1)"'),
+    "animated href": ('<svg xmlns="http://www.w3.org/2000/svg"><a>'
+                      '<set attributeName="href" to="javascript:x"/></a></svg>',
+                      "an animation that changes a link"),
     "not svg": ("<html><body>hello</body></html>", "is not an SVG image"),
     "broken": ('<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>', "is not a valid SVG image (line 1"),
 }
@@ -130,7 +142,8 @@ def test_hostile_svg_is_refused_with_the_leaflet_line(tmp_path: Path, case: str)
 def test_inert_svg_is_written_again_without_doctype_comments_or_other_programs_data(tmp_path: Path) -> None:
     svg = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
            '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<!-- drawn by hand -->\n'
-           '<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
+           '<svg xmlns="http://www.w3.org/2000/svg" '
+           'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
            'xmlns:xlink="http://www.w3.org/1999/xlink" inkscape:version="1.3" width="40" height="20">'
            '<defs><linearGradient id="g"><stop offset="0"/></linearGradient></defs>'
            '<inkscape:grid/><rect id="r" fill="url(#g)" width="40" height="20"/><use xlink:href="#r"/></svg>')
@@ -180,7 +193,8 @@ def test_the_checks_for_active_content_can_fail(tmp_path: Path) -> None:
     ("knee.jpg", None, "is a JPEG image"),  # control: the same file, rightly named, is fine
     ("knee.gif", b"GIF89a\x01\x00", "is not a readable GIF image"),
 ])
-def test_an_image_must_be_what_its_name_says_for_every_format(tmp_path: Path, name: str, data, said: str) -> None:
+def test_an_image_must_be_what_its_name_says_for_every_format(tmp_path: Path, name: str, data,
+                                                              said: str) -> None:
     if data is None:
         Image.new("RGB", (8, 8), "teal").save(tmp_path / "jpeg", "JPEG")
         data = (tmp_path / "jpeg").read_bytes()
@@ -190,7 +204,8 @@ def test_an_image_must_be_what_its_name_says_for_every_format(tmp_path: Path, na
         assert problems == []
         return
     assert problems == [f'leaflets/knee-pain.md:16: body: image "images/{name}" {said}'] or \
-        (len(problems) == 1 and said in problems[0] and problems[0].startswith("leaflets/knee-pain.md:16: body:"))
+        (len(problems) == 1 and said in problems[0]
+         and problems[0].startswith("leaflets/knee-pain.md:16: body:"))
     # The e-book alone takes the same gate: nothing is written.
     result = build(tmp_path / "p", formats=("epub",))
     assert result.failed == ("knee-pain",) and result.outputs == ()
@@ -219,8 +234,8 @@ def test_a_symlinked_folder_under_assets_does_not_let_outside_files_in(tmp_path:
     (root / "assets").mkdir()
     (root / "assets" / "shared").symlink_to(outside)
     [problem] = problems_of(root)
-    assert problem == ('leaflets/knee-pain.md:16: body: image "../assets/shared/secret.svg" points outside the '
-                       'project (through a link or "..")')
+    assert problem == ('leaflets/knee-pain.md:16: body: image "../assets/shared/secret.svg" points outside '
+                       'the project (through a link or "..")')
 
 
 def test_a_symlinked_font_is_refused_and_never_read(tmp_path: Path) -> None:
@@ -244,8 +259,8 @@ def test_a_leaflet_that_is_a_link_to_a_file_outside_is_not_read(tmp_path: Path) 
     outside.write_text(LEAFLET.format(body="Private notes."), "utf-8")
     (root / "leaflets" / "notes.md").symlink_to(outside)
     problems = problems_of(root)
-    assert problems == [f"leaflets/notes.md: is a link to {outside}, outside the project: leafbind reads only the "
-                        "project's own files; copy the file into the project instead"]
+    assert problems == [f"leaflets/notes.md: is a link to {outside}, outside the project: leafbind reads "
+                        "only the project's own files; copy the file into the project instead"]
     result = build(root, layouts=("standard",))
     assert result.failed == ("notes",) and result.built == ("knee-pain",)
     assert "Private notes" not in (root / "dist" / ".leafbind-state.json").read_text()
@@ -268,7 +283,8 @@ def test_a_link_inside_the_project_is_fine(tmp_path: Path) -> None:
     (root / "shared").mkdir()
     (root / "shared" / "knee.svg").write_text(GOOD_SVG, "utf-8")
     (root / "leaflets" / "images").symlink_to(root / "shared")
-    (root / "leaflets" / "knee-pain.md").write_text(LEAFLET.format(body="![A knee](images/knee.svg)"), "utf-8")
+    (root / "leaflets" / "knee-pain.md").write_text(LEAFLET.format(body="![A knee](images/knee.svg)"),
+                                                    "utf-8")
     assert problems_of(root) == []
 
 
@@ -279,7 +295,8 @@ def test_a_link_inside_the_project_is_fine(tmp_path: Path) -> None:
 def test_an_image_name_with_a_space_or_an_accent_is_found(tmp_path: Path, written: str) -> None:
     Image.new("RGB", (40, 30), "teal").save(tmp_path / "photo.png")
     with_image(tmp_path / "p", "knee photoé.png", (tmp_path / "photo.png").read_bytes(), written)
-    result = build(tmp_path / "p", layouts=("standard",))  # EPUBCheck: no spaces or accents in the book's names
+    # EPUBCheck: no spaces or accents in the book's names
+    result = build(tmp_path / "p", layouts=("standard",))
     assert result.problems == ()
     with zipfile.ZipFile(tmp_path / "p" / "dist" / "knee-pain" / "knee-pain-ed1.epub") as book:
         [image] = [name for name in book.namelist() if name.endswith(".png")]
@@ -295,7 +312,8 @@ def test_a_long_unbreakable_token_stays_on_the_paper(tmp_path: Path) -> None:
         pdf = root / "dist" / "knee-pain" / name
         width = float(subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True)
                       .stdout.split("Page size:")[1].split()[0])
-        boxes = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        boxes = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True,
+                               check=True).stdout
         right = [float(part.split('"')[1]) for part in boxes.split() if part.startswith("xMax=")]
         assert right and max(right) <= width - 20, f"{name}: text runs to {max(right):.0f} of {width:.0f} pt"
         assert sum(page.count("a" * 40) for page in pdf_pages(pdf)) > 10  # the token is printed, not dropped
@@ -330,8 +348,8 @@ def test_billion_laughs_in_authors_yaml_is_refused_at_once(tmp_path: Path) -> No
     root = clinic(tmp_path / "p")
     (root / "leaflets" / "authors.yaml").write_text(AUTHORS + LAUGHS, "utf-8")
     problems = problems_of(root)
-    assert problems[0] == ("leaflets/authors.yaml:5: anchors and aliases (&name, *name) are not allowed: write "
-                           "each value out in full")
+    assert problems[0] == ("leaflets/authors.yaml:5: anchors and aliases (&name, *name) are not allowed: "
+                           "write each value out in full")
 
 
 def test_billion_laughs_in_the_plain_words_list_is_refused(tmp_path: Path) -> None:
@@ -354,7 +372,8 @@ def test_a_control_character_is_named_not_printed(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("title: Knee pain", "title: Knee\x1b[2Jpain\x00"), "utf-8")
     result = CliRunner().invoke(cli, ["check", "--project", str(root)])
     assert result.exit_code == 1
-    assert "leaflets/knee-pain.md:2: has the invisible character U+001B (escape) at column 12" in result.output
+    assert ("leaflets/knee-pain.md:2: has the invisible character U+001B (escape) at column 12"
+            in result.output)
     assert "\x1b" not in result.output and "\x00" not in result.output
 
 
@@ -372,7 +391,8 @@ def test_same_bytes_in_another_folder_at_another_time_without_the_harfbuzz_subse
     """Built once; then copied to another folder and built again an hour later in a process where WeasyPrint
     finds no HarfBuzz subsetter: every output is byte-identical."""
     first = clinic(tmp_path / "here", "![A drawing of a knee](images/knee.svg)",
-                   settings='website = "https://leaflets.example/"\nlayouts = ["standard", "booklet", "press"]\n')
+                   settings='website = "https://leaflets.example/"\n'
+                            'layouts = ["standard", "booklet", "press"]\n')
     (first / "leaflets" / "images").mkdir()
     (first / "leaflets" / "images" / "knee.svg").write_text(GOOD_SVG, "utf-8")
     Image.new("RGB", (40, 30), "teal").save(first / "leaflets" / "images" / "photo.png")
@@ -432,7 +452,8 @@ def test_a_virtualenv_inside_the_project_does_not_leak_into_the_ebook(tmp_path: 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 def test_a_build_opens_no_file_outside_the_project_its_output_and_the_software(tmp_path: Path) -> None:
     """Under strace, a build (with worker processes) opens only the project's files, the output folder's, the
-    package's own and the Python and system libraries — even when the project holds links to files elsewhere."""
+    package's own and the Python and system libraries — even when the project holds links to files
+    elsewhere."""
     outside = tmp_path / "private"
     outside.mkdir()
     (outside / "secret.svg").write_text(GOOD_SVG, "utf-8")
@@ -442,7 +463,8 @@ def test_a_build_opens_no_file_outside_the_project_its_output_and_the_software(t
     (root / "leaflets" / "images").mkdir()
     (root / "leaflets" / "images" / "knee.svg").write_text(GOOD_SVG, "utf-8")
     (root / "leaflets" / "diary.md").symlink_to(outside / "diary.md")
-    (root / "leaflets" / "secret.md").write_text(LEAFLET.format(body="![A secret](shared/secret.svg)"), "utf-8")
+    (root / "leaflets" / "secret.md").write_text(LEAFLET.format(body="![A secret](shared/secret.svg)"),
+                                                 "utf-8")
     (root / "leaflets" / "shared").symlink_to(outside)
     log = tmp_path / "strace.log"
     command = ["strace", "-f", "-qq", "-y", "-e", "trace=open,openat,openat2", "-o", str(log), sys.executable,
@@ -467,7 +489,8 @@ def _opened_paths(log: str) -> tuple[set[str], set[str]]:
     ctypes runs to find a library), which are not files of the machine being read."""
     opened, created = set(), set()
     for line in log.splitlines():
-        # With -y, strace shows the file a descriptor really refers to, every link resolved: "= 3</real/path>".
+        # With -y, strace shows the file a descriptor really refers to, every link resolved:
+        # "= 3</real/path>".
         found = re.search(r"= \d+<(.+)>$", line)
         if not found:
             continue
@@ -485,9 +508,9 @@ def _software_folders() -> list[str]:
     import site
     import sysconfig
 
-    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), sysconfig.get_path("stdlib"),
-               os.path.dirname(os.path.realpath(sys.executable))}
-    folders |= {"/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share", "/usr/local/share", "/usr/local/lib", "/etc", "/proc",
-                "/sys", "/dev", "/var/cache/fontconfig", os.path.expanduser("~/.cache/fontconfig"),
-                os.path.expanduser("~/.fontconfig")}
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
+               sysconfig.get_path("stdlib"), os.path.dirname(os.path.realpath(sys.executable))}
+    folders |= {"/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share", "/usr/local/share",
+                "/usr/local/lib", "/etc", "/proc", "/sys", "/dev", "/var/cache/fontconfig",
+                os.path.expanduser("~/.cache/fontconfig"), os.path.expanduser("~/.fontconfig")}
     return sorted(os.path.realpath(folder) for folder in folders) + sorted(folders)

@@ -1,4 +1,5 @@
-"""Booklet imposition on real WeasyPrint PDFs, read back with pypdf: sheet size, page order, fonts, metadata."""
+"""Booklet imposition on real WeasyPrint PDFs, read back with pypdf: sheet size, page order, fonts,
+metadata."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ A5 = (419.53, 595.28)
 HALF_LETTER = (396.0, 612.0)
 COUNTS = (1, 2, 3, 4, 5, 6, 8, 9)
 
-# What each printed side should carry, (left, right), in output order: sheet 0 front, sheet 0 back, sheet 1 front …
-# Written out by hand from the saddle-stitch rule, with blanks ("") just before the last page (the back cover).
+# What each printed side should carry, (left, right), in output order: sheet 0 front, sheet 0 back,
+# sheet 1 front … Written out by hand from the saddle-stitch rule, with blanks ("") just before the last
+# page (the back cover).
 EXPECTED = {
     1: [(0, 1), (0, 0)],
     2: [(2, 1), (0, 0)],
@@ -99,7 +101,8 @@ def test_sheet_count_is_two_sides_per_four_pages(imposed: dict[int, PdfReader], 
 
 
 @pytest.mark.parametrize("count", COUNTS)
-def test_every_sheet_is_two_a5_pages_wide_landscape_and_upright(imposed: dict[int, PdfReader], count: int) -> None:
+def test_every_sheet_is_two_a5_pages_wide_landscape_and_upright(imposed: dict[int, PdfReader],
+                                                                count: int) -> None:
     for page in imposed[count].pages:
         box = page.mediabox
         assert float(box.width) == pytest.approx(2 * A5[0], abs=0.5)
@@ -152,7 +155,8 @@ def font_is_embedded(font) -> bool:
 
 def test_content_is_vector_text_in_compressed_streams(imposed: dict[int, PdfReader]) -> None:
     for page in imposed[8].pages:
-        assert "/XObject" not in page["/Resources"] or not page["/Resources"]["/XObject"]  # nothing rasterised
+        # nothing rasterised
+        assert "/XObject" not in page["/Resources"] or not page["/Resources"]["/XObject"]
         contents = page["/Contents"].get_object()
         streams = contents if isinstance(contents, list) else [contents]
         for stream in streams:
@@ -164,7 +168,8 @@ def test_same_input_gives_the_same_bytes_and_a_stable_file_identifier(a5_pdfs: d
     assert impose_booklet(a5_pdfs[6], title="Calcium", author="Team") == first
     file_id = PdfReader(BytesIO(first)).trailer["/ID"]
     assert len(file_id) == 2 and file_id[0] == file_id[1] and len(file_id[0].original_bytes) == 16
-    other_input = PdfReader(BytesIO(impose_booklet(a5_pdfs[5], title="Calcium", author="Team"))).trailer["/ID"]
+    other_input = PdfReader(BytesIO(impose_booklet(a5_pdfs[5], title="Calcium",
+                                                   author="Team"))).trailer["/ID"]
     other_title = PdfReader(BytesIO(impose_booklet(a5_pdfs[6], title="Other", author="Team"))).trailer["/ID"]
     assert other_input[0] != file_id[0] and other_title[0] != file_id[0]
 

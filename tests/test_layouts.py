@@ -33,14 +33,6 @@ def test_project_template_overrides_and_extends_the_builtin_one(project: Path) -
 def test_project_stylesheet_can_extend_the_builtin_one(project: Path) -> None:
     write(project / "layouts" / "print.css", '{% include "base/print.css" %}\n@page { size: A5; }\n')
     result = build(project, slugs=("hay-fever",), formats=("pdf",))
-    import pytest
-from pypdf import PdfReader
-
-
-@pytest.fixture
-def project(scenario) -> Path:
-    return scenario("clinic", layouts=("standard",))
-
     page = PdfReader(project / "dist" / result.outputs[0].path).pages[0]
     assert round(float(page.mediabox.width)) == 420  # A5, so the override was applied …
     fonts = [str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()]
@@ -48,7 +40,8 @@ def project(scenario) -> Path:
 
 
 def test_misspelt_variable_in_a_layout_fails_the_leaflet_with_the_template_line(project: Path) -> None:
-    write(project / "layouts" / "partials" / "cite.html.jinja", "<h2>Cite</h2>\n{{ context.leaflet.titel }}\n")
+    write(project / "layouts" / "partials" / "cite.html.jinja",
+          "<h2>Cite</h2>\n{{ context.leaflet.titel }}\n")
     result = build(project, slugs=("hay-fever",))
     assert result.failed == ("hay-fever",)
     (problem,) = result.problems

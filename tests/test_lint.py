@@ -1,6 +1,7 @@
-"""The quality checks (`publish check`, and every build): each rule trips on a leaflet written to trip it, at the
-right line with the right message, and stays quiet on a clean one; readability scores agree with textstat and
-with the formulas worked by hand; the JSON report follows its schema; settings turn rules off and move limits.
+"""The quality checks (`publish check`, and every build): each rule trips on a leaflet written to trip it, at
+the right line with the right message, and stays quiet on a clean one; readability scores agree with textstat
+and with the formulas worked by hand; the JSON report follows its schema; settings turn rules off and move
+limits.
 
 Each test changes a copy of the `quality` scenario (tests/roots/quality), whose two leaflets pass every check:
 knee-pain, short (the clean leaflet the rule tests change), and sore-throat, long enough for a SMOG grade."""
@@ -15,10 +16,22 @@ import jsonschema
 import pytest
 import textstat
 from click.testing import CliRunner
+from conftest import (
+    QUALITY_SCHEMA,
+    ROOTS,
+    RULES,
+    SMOG_SENTENCES,
+    Passage,
+    assert_valid_epub,
+    build,
+    lint_catalogue,
+    read_prose,
+    score,
+    sentences,
+    starter,
+)
 from textstat.textstat import textstatistics
 
-from conftest import (QUALITY_SCHEMA, ROOTS, RULES, SMOG_SENTENCES, Passage, assert_valid_epub, build, lint_catalogue,
-                      read_prose, score, sentences, starter)
 from leafbind import open_project
 from publish import cli
 
@@ -87,7 +100,7 @@ def test_the_quality_scenario_passes_every_check_with_no_warnings(project: Path)
     assert lines[-1] == "2 leaflets checked: no problems."
 
 
-# --- 1. Readability -------------------------------------------------------------------------------------------
+# --- 1. Readability -----------------------------------------------------------------------------------------
 
 
 def test_scores_are_textstats_own_and_match_the_formulas_worked_by_hand() -> None:
@@ -96,8 +109,9 @@ def test_scores_are_textstats_own_and_match_the_formulas_worked_by_hand() -> Non
     assert (scores.words, scores.sentences) == (9, 2)
     assert scores.ease == pytest.approx(206.835 - 1.015 * 9 / 2 - 84.6 * 9 / 9)
     assert scores.grade == pytest.approx(0.39 * 9 / 2 + 11.8 * 9 / 9 - 15.59)
-    passage = ("Your doctor may suggest a cardiac rehabilitation programme. It combines supervised exercise with "
-               "education about medication, nutrition and emotional wellbeing. Most people attend twice weekly.")
+    passage = ("Your doctor may suggest a cardiac rehabilitation programme. It combines supervised exercise "
+               "with education about medication, nutrition and emotional wellbeing. Most people attend twice "
+               "weekly.")
     scores = score(passage, "en")
     assert scores.ease == pytest.approx(textstat.flesch_reading_ease(passage))
     assert scores.grade == pytest.approx(textstat.flesch_kincaid_grade(passage))
@@ -114,7 +128,8 @@ def test_other_languages_get_textstats_reading_ease_for_them_and_no_english_grad
     assert scores.ease == pytest.approx(meter.flesch_reading_ease(german))
     assert scores.ease != pytest.approx(textstat.flesch_reading_ease(german))  # not the English constants
     assert (scores.grade, scores.smog) == (None, None)
-    assert score("高血圧は症状がないことが多いです。", "ja") == score("高血圧は症状がないことが多いです。", "ja")
+    assert (score("高血圧は症状がないことが多いです。", "ja")
+            == score("高血圧は症状がないことが多いです。", "ja"))
     assert score("高血圧は症状がないことが多いです。", "ja").ease is None
 
 
@@ -130,14 +145,14 @@ HARD_INTRO = ("Following a myocardial infarction, rehabilitation is essential. C
               "incorporates individualised physiological assessment. Multidisciplinary practitioners "
               "administer comprehensive educational interventions. Pharmacological optimisation "
               "necessitates considerable deliberation. Psychological complications frequently accompany "
-              "cardiovascular deterioration. Cardiovascular rehabilitation considerably diminishes subsequent "
-              "hospitalisation.")
+              "cardiovascular deterioration. Cardiovascular rehabilitation considerably diminishes "
+              "subsequent hospitalisation.")
 HARD_INTRO = "\n\n".join([HARD_INTRO] * 3)  # 117 words: enough to score the introduction on its own
 
 
 def test_a_hard_leaflet_is_an_error_and_each_hard_section_is_named(project: Path) -> None:
-    found = findings(project, edited(("Most knee pain gets better in a few weeks. You can often look after it "
-                                      "at home.", HARD_INTRO)))
+    found = findings(project, edited(("Most knee pain gets better in a few weeks. You can often look after "
+                                      "it at home.", HARD_INTRO)))
     grade = of(found, "reading-grade")
     assert [(line, severity) for line, severity, _ in grade] == [(13, "error"), (13, "error")]
     assert grade[0][2].startswith("the introduction reads at Flesch–Kincaid grade ")
@@ -176,7 +191,8 @@ def test_a_short_leaflet_shows_no_smog_in_the_table_or_the_json(project: Path) -
 
 
 def test_grade_limits_come_from_leafbind_toml_and_may_differ_per_language(project: Path) -> None:
-    text = edited(("Most knee pain gets better in a few weeks. You can often look after it at home.", HARD_INTRO))
+    text = edited(("Most knee pain gets better in a few weeks. You can often look after it at home.",
+                   HARD_INTRO))
     settings = project / "leafbind.toml"
     base = settings.read_text(encoding="utf-8")
     settings.write_text(base + "\n[check]\ngrade_warning = 50\ngrade_error = 60\n", encoding="utf-8")
@@ -195,25 +211,25 @@ def test_reading_ease_judges_languages_without_a_grade_measure(project: Path) ->
             "Multidisziplinäre Behandlungsteams verabreichen umfassende Schulungsmaßnahmen. "
             "Pharmakologische Optimierungsstrategien erfordern beträchtliche Überlegungen.")
     found = findings(project, edited(("published:", "lang: de\npublished:"),
-                                     ("Most knee pain gets better in a few weeks. You can often look after it "
-                                      "at home.", hard)))
+                                     ("Most knee pain gets better in a few weeks. You can often look after "
+                                      "it at home.", hard)))
     ease = of(found, "reading-ease")
     assert ease and ease[0][:2] == (14, "error")
     assert ease[0][2].startswith("the leaflet has a Flesch reading ease of ")
     assert of(found, "reading-grade") == of(found, "smog-grade") == []
 
 
-# --- 2. Sentence and paragraph length ---------------------------------------------------------------------------
+# --- 2. Sentence and paragraph length -----------------------------------------------------------------------
 
 
 def test_a_long_sentence_is_found_on_the_line_it_starts(project: Path) -> None:
     long = ("Rest your knee. When the swelling goes down after the first two or three days you can start to\n"
             "walk a little more each day, as long as the pain does not get worse.")
-    found = findings(project, edited(("Rest your knee and raise it when you can. Put an ice pack on it for up to\n"
-                                      "20 minutes every few hours.", long)))
-    assert of(found, "long-sentence") == [(17, "warning", 'a sentence of 31 words ("When the swelling goes down '
-                                                          'after the first…"): split it; aim for 25 words or '
-                                                          "fewer")]
+    found = findings(project, edited(("Rest your knee and raise it when you can. Put an ice pack on it for "
+                                      "up to\n20 minutes every few hours.", long)))
+    assert of(found, "long-sentence") == [(17, "warning", 'a sentence of 31 words ("When the swelling goes '
+                                                          'down after the first…"): split it; aim for 25 '
+                                                          "words or fewer")]
 
 
 def test_sentence_length_limit_is_a_setting(project: Path) -> None:
@@ -224,9 +240,10 @@ def test_sentence_length_limit_is_a_setting(project: Path) -> None:
 
 def test_a_long_paragraph_is_found(project: Path) -> None:
     six = "Rest. Raise it. Use ice. Wrap the ice. Take a painkiller if you need one. Walk a little."
-    found = findings(project, edited(("Most knee pain gets better in a few weeks. You can often look after it at "
-                                      "home.", six)))
-    assert of(found, "long-paragraph") == [(13, "warning", "a paragraph of 6 sentences: split it; aim for 5 or fewer")]
+    found = findings(project, edited(("Most knee pain gets better in a few weeks. You can often look after "
+                                      "it at home.", six)))
+    assert of(found, "long-paragraph") == [(13, "warning", "a paragraph of 6 sentences: split it; aim for "
+                                                           "5 or fewer")]
 
 
 def test_sentences_split_at_full_stops_but_not_after_short_forms() -> None:
@@ -235,13 +252,14 @@ def test_sentences_split_at_full_stops_but_not_after_short_forms() -> None:
         ("Eat fruit, e.g. apples.", 7), ("Dr. Shah will call.", 7), ("Then rest!", 8)]
 
 
-# --- 3. Plain words and abbreviations --------------------------------------------------------------------------
+# --- 3. Plain words and abbreviations -----------------------------------------------------------------------
 
 
 def test_hard_words_are_found_with_their_plain_words(project: Path) -> None:
     found = findings(project, edited(("title: Knee pain", "title: Knee pain and oedema"),
                                      ("Wrap the ice pack in a towel first.",
-                                      "Commence by wrapping the ice pack in a\ntowel. Do this prior to every use.")))
+                                      "Commence by wrapping the ice pack in a\n"
+                                      "towel. Do this prior to every use.")))
     assert of(found, "plain-words") == [
         (2, "warning", '"oedema": write "swelling" instead, or explain it in brackets the first time: '
                        '"swelling (oedema)"'),
@@ -259,11 +277,12 @@ def test_a_term_explained_in_brackets_beside_its_plain_words_is_fine(project: Pa
 
 
 def test_a_project_adds_words_allows_terms_and_knows_abbreviations(project: Path) -> None:
-    text = edited(("Most knee pain", "Chronic knee pain is rare. Your physio may help. An MRI scan is rarely needed. "
-                   "Most knee pain"))
+    text = edited(("Most knee pain", "Chronic knee pain is rare. Your physio may help. An MRI scan is rarely "
+                   "needed. Most knee pain"))
     found = findings(project, text)
     assert [message.split(":")[0] for _, _, message in of(found, "plain-words")] == ['"Chronic"']
-    assert [message for _, _, message in of(found, "abbreviation")][0].startswith('"MRI" is never spelled out')
+    assert [message for _, _, message in of(found, "abbreviation")][0].startswith(
+        '"MRI" is never spelled out')
     (project / "plain-words.yaml").write_text(
         "words:\n  physio: physiotherapist\nallow:\n  - chronic\nabbreviations:\n  - MRI\n", encoding="utf-8")
     found = findings(project, text)
@@ -289,41 +308,45 @@ def test_a_plain_words_file_outside_the_project_is_refused(project: Path) -> Non
 
 
 def test_abbreviations_must_be_spelled_out_at_their_first_use(project: Path) -> None:
-    text = edited(("Most knee pain gets better", "A GP or the A&E team can check your knee. Most knee pain gets better"),
+    text = edited(("Most knee pain gets better",
+                   "A GP or the A&E team can check your knee. Most knee pain gets better"),
                   ("Rest your knee", "An MRI scan is rarely needed. Rest your knee"),
-                  ("See a doctor", "Ask about magnetic resonance imaging (MRI). Do NOT wait if it is bad. See a doctor"))
+                  ("See a doctor",
+                   "Ask about magnetic resonance imaging (MRI). Do NOT wait if it is bad. See a doctor"))
     assert of(findings(project, text), "abbreviation") == [
-        (13, "warning", '"A&E" is never spelled out: write it in full the first time, e.g. "… (A&E)", or list it '
-                        "under abbreviations in plain-words.yaml if every reader knows it"),
-        (17, "warning", '"MRI" is used before it is spelled out on line 24: spell it out the first time it is used'),
+        (13, "warning", '"A&E" is never spelled out: write it in full the first time, e.g. "… (A&E)", or '
+                        "list it under abbreviations in plain-words.yaml if every reader knows it"),
+        (17, "warning", '"MRI" is used before it is spelled out on line 24: spell it out the first time it '
+                        "is used"),
     ]
 
 
-# --- 4. Structure ---------------------------------------------------------------------------------------------
+# --- 4. Structure -------------------------------------------------------------------------------------------
 
 
 def test_a_long_summary_is_found(project: Path) -> None:
     summary = "summary: " + " ".join(["Rest helps a sore knee."] * 4)
     found = findings(project, edited(("summary: How to look after a sore knee at home.", summary)))
     assert of(found, "summary") == [(3, "warning", "the summary has 4 sentences and 20 words: keep it to 3 "
-                                                   "sentences and 60 words saying who the leaflet is for and what "
-                                                   "it explains")]
+                                                   "sentences and 60 words saying who the leaflet is for and "
+                                                   "what it explains")]
 
 
 def test_long_stretches_without_a_heading_are_found(project: Path) -> None:
     paragraph = "Walk a little every day and rest when your knee hurts. " * 5  # 55 words
     text = edited(("## When to get help", "\n\n".join([paragraph] * 5) + "\n\n## When to get help"))
     assert of(findings(project, text), "headings") == [
-        (17, "warning", "306 words without a heading (lines 17–30): add a '##' or '###' heading at least every 250 "
-                        "words, so readers can find their way")]
-    with_subheading = text.replace(paragraph + "\n\n" + paragraph, paragraph + "\n\n### Walking\n\n" + paragraph, 1)
+        (17, "warning", "306 words without a heading (lines 17–30): add a '##' or '###' heading at least "
+                        "every 250 words, so readers can find their way")]
+    with_subheading = text.replace(paragraph + "\n\n" + paragraph,
+                                   paragraph + "\n\n### Walking\n\n" + paragraph, 1)
     assert of(findings(project, with_subheading), "headings") == []
 
 
 def test_a_section_with_no_text_is_an_error(project: Path) -> None:
     found = findings(project, edited(("## When to get help", "## Medicines\n\n## When to get help")))
-    assert of(found, "empty-section") == [(22, "error", 'section "Medicines" has no text: write it, or remove the '
-                                                        "heading")]
+    assert of(found, "empty-section") == [(22, "error", 'section "Medicines" has no text: write it, or '
+                                                        "remove the heading")]
 
 
 @pytest.mark.parametrize("alt, message", [
@@ -344,35 +367,38 @@ def test_images_need_alt_text_that_says_what_they_show(project: Path, alt: str, 
 
 def test_links_need_text_that_says_where_they_go(project: Path) -> None:
     found = findings(project, edited(("[Northfield Joint Clinic page on knee pain]", "[click here]")))
-    assert of(found, "link-text") == [(25, "warning", 'the link text "click here" does not say where the link goes: '
-                                                      "name the page or service instead, e.g. [the NHS page on blood "
-                                                      "pressure](…)")]
+    assert of(found, "link-text") == [(25, "warning", 'the link text "click here" does not say where '
+                                                      "the link goes: name the page or service instead, "
+                                                      "e.g. [the NHS page on blood pressure](…)")]
 
 
 def test_a_leaflet_needs_sources(project: Path) -> None:
-    found = findings(project, edited(("sources:\n  - title: Knee pain\n    publisher: Northfield Joint Clinic\n", "")))
-    assert of(found, "sources") == [(2, "warning", "no sources: list the guidance and evidence the leaflet is based "
-                                                   "on under 'sources:'")]
+    found = findings(project, edited(("sources:\n  - title: Knee pain\n"
+                                      "    publisher: Northfield Joint Clinic\n", "")))
+    assert of(found, "sources") == [(2, "warning", "no sources: list the guidance and evidence the leaflet "
+                                                   "is based on under 'sources:'")]
 
 
 @pytest.mark.parametrize("review, today, expected", [
     ("review: 2028-01-05\n", date(2027, 10, 6), []),  # 91 days ahead
-    ("review: 2028-01-05\n", date(2027, 10, 7), [(7, "warning", "the review date 2028-01-05 is in 90 days: plan the "
-                                                                "review")]),
-    ("review: 2028-01-05\n", date(2028, 1, 5), [(7, "warning", "the review date 2028-01-05 is today: plan the "
-                                                               "review")]),
-    ("review: 2028-01-05\n", date(2028, 1, 7), [(7, "error", "the review date 2028-01-05 passed 2 days ago: review "
-                                                             "the leaflet, then set a new review date (and start a "
-                                                             "new edition if the text changes)")]),
+    ("review: 2028-01-05\n", date(2027, 10, 7), [(7, "warning", "the review date 2028-01-05 is in 90 days: "
+                                                                "plan the review")]),
+    ("review: 2028-01-05\n", date(2028, 1, 5), [(7, "warning", "the review date 2028-01-05 is today: "
+                                                               "plan the review")]),
+    ("review: 2028-01-05\n", date(2028, 1, 7), [(7, "error", "the review date 2028-01-05 passed 2 days ago: "
+                                                             "review the leaflet, then set a new review "
+                                                             "date (and start a new edition if the text "
+                                                             "changes)")]),
     ("", TODAY, [(6, "warning", "no review date: add 'review: YYYY-MM-DD', usually two or three years after "
                                 "publishing")]),
 ])
-def test_the_review_date_is_present_and_not_passed(project: Path, review: str, today: date, expected: list) -> None:
+def test_the_review_date_is_present_and_not_passed(project: Path, review: str, today: date,
+                                                   expected: list) -> None:
     found = findings(project, edited(("review: 2028-01-05\n", review)), today)
     assert of(found, "review-date") == expected
 
 
-# --- Placeholders: the starter's sample text ------------------------------------------------------------------
+# --- Placeholders: the starter's sample text ----------------------------------------------------------------
 
 
 def line_of(path: Path, text: str) -> int:
@@ -388,21 +414,22 @@ def test_a_new_leaflet_is_refused_until_its_sample_text_is_replaced(tmp_path: Pa
     assert result.exit_code == 1
     who = 'author "editorial-team" (of knee-pain)'
     assert [line for line in result.output.splitlines() if ": placeholder: " in line] == [
-        f"leaflets/authors.yaml:{line_of(authors, 'name: Editorial Team')}: placeholder: error: {who} still has "
-        "the starter's name \"Editorial Team\": write the name of the person or team, as readers should see it",
-        f"leaflets/authors.yaml:{line_of(authors, 'bio:')}: placeholder: error: {who} still has the starter's "
-        "bio: say who they are and what they do, in a sentence or two",
-        f"leaflets/knee-pain.md:{line_of(leaflet, 'summary:')}: placeholder: error: the summary still has the "
-        "starter's sample text \"One short paragraph saying who this leaflet is…\": say in a sentence or two who "
-        "the leaflet is for and what it explains",
-        f"leaflets/knee-pain.md:{line_of(leaflet, starter.INTRODUCTION)}: placeholder: error: the starter's sample "
-        "text \"Write a short introduction here: what the condition…\" is still here: write the leaflet's own "
-        "text in its place",
-        f"leaflets/knee-pain.md:{line_of(leaflet, starter.SECTION[0])}: placeholder: error: the starter's sample "
-        "text \"Start each section with a '##' heading.\" is still here: write the leaflet's own text in its "
-        "place",
-        f"leaflets/knee-pain.md:{line_of(leaflet, starter.HELP)}: placeholder: error: the starter's sample text "
-        "\"Say when and how to get help.\" is still here: write the leaflet's own text in its place",
+        f"leaflets/authors.yaml:{line_of(authors, 'name: Editorial Team')}: placeholder: error: {who} still "
+        "has the starter's name \"Editorial Team\": write the name of the person or team, as readers should "
+        "see it",
+        f"leaflets/authors.yaml:{line_of(authors, 'bio:')}: placeholder: error: {who} still has the "
+        "starter's bio: say who they are and what they do, in a sentence or two",
+        f"leaflets/knee-pain.md:{line_of(leaflet, 'summary:')}: placeholder: error: the summary still has "
+        "the starter's sample text \"One short paragraph saying who this leaflet is…\": say in a sentence "
+        "or two who the leaflet is for and what it explains",
+        f"leaflets/knee-pain.md:{line_of(leaflet, starter.INTRODUCTION)}: placeholder: error: the starter's "
+        "sample text \"Write a short introduction here: what the condition…\" is still here: write the "
+        "leaflet's own text in its place",
+        f"leaflets/knee-pain.md:{line_of(leaflet, starter.SECTION[0])}: placeholder: error: the starter's "
+        "sample text \"Start each section with a '##' heading.\" is still here: write the leaflet's own text "
+        "in its place",
+        f"leaflets/knee-pain.md:{line_of(leaflet, starter.HELP)}: placeholder: error: the starter's sample "
+        "text \"Say when and how to get help.\" is still here: write the leaflet's own text in its place",
     ]
     assert line_of(leaflet, "summary:") == 3 and line_of(authors, "bio:") == 5
     refused = run("build", "--format", "epub", "--quiet", "--project", str(tmp_path))
@@ -430,18 +457,21 @@ def test_a_new_leaflet_is_refused_until_its_sample_text_is_replaced(tmp_path: Pa
 def test_sample_text_is_found_inside_edited_text_but_real_names_and_text_pass(project: Path) -> None:
     found = findings(project, edited(("Wrap the ice pack in a towel first.",
                                       "Wrap the ice pack in a towel first. Say when and how\nto GET help.")))
-    assert of(found, "placeholder") == [(17, "error", "the starter's sample text \"Say when and how to get help.\" "
-                                                      "is still here: write the leaflet's own text in its place")]
+    assert of(found, "placeholder") == [(17, "error", "the starter's sample text \"Say when and how to get "
+                                                      "help.\" is still here: write the leaflet's own text "
+                                                      "in its place")]
     assert starter.placeholder_in("Say when to get help.") is None
-    assert starter.is_starter_author("editorial  team") and not starter.is_starter_author("Riverside Editorial Team")
+    assert (starter.is_starter_author("editorial  team")
+            and not starter.is_starter_author("Riverside Editorial Team"))
     assert not starter.is_starter_bio("The editorial team writes the leaflets.")
 
 
-# --- 5. Settings and report ------------------------------------------------------------------------------------
+# --- 5. Settings and report ---------------------------------------------------------------------------------
 
 
 def test_disabling_a_rule_in_leafbind_toml_silences_it(project: Path) -> None:
-    text = edited(("[Northfield Joint Clinic page on knee pain]", "[click here]"), ("Wrap the ice pack", "Commence: wrap the ice pack"))
+    text = edited(("[Northfield Joint Clinic page on knee pain]", "[click here]"),
+                  ("Wrap the ice pack", "Commence: wrap the ice pack"))
     assert {finding.code for finding in findings(project, text)} == {"link-text", "plain-words"}
     (project / "leafbind.toml").write_text('[check]\ndisable = ["link-text"]\n', encoding="utf-8")
     assert {finding.code for finding in findings(project, text)} == {"plain-words"}
@@ -452,11 +482,13 @@ def test_an_unknown_rule_code_is_a_settings_problem_with_its_line(project: Path)
                                            encoding="utf-8")
     result = run("check", "--project", str(project))
     assert result.exit_code == 1
-    assert 'leafbind.toml:3: check.disable: "link-texts" is not a rule code (did you mean "link-text"?)' in result.output
+    assert ('leafbind.toml:3: check.disable: "link-texts" is not a rule code (did you mean "link-text"?)'
+            in result.output)
 
 
 def test_the_deliberately_hard_leaflet_prints_every_finding_with_its_line(project: Path) -> None:
-    (project / "leaflets" / "hard-to-read.md").write_bytes((HERE / "quality" / "hard-to-read.md").read_bytes())
+    (project / "leaflets" / "hard-to-read.md").write_bytes(
+        (HERE / "quality" / "hard-to-read.md").read_bytes())
     result = run("check", "hard-to-read", "--project", str(project))
     assert result.exit_code == 1
     expected = (HERE / "quality" / "hard-to-read.txt").read_text(encoding="utf-8").splitlines()
@@ -478,7 +510,8 @@ def test_strict_turns_warnings_into_a_failure(project: Path) -> None:
 
 
 def test_the_json_report_follows_its_documented_schema(project: Path) -> None:
-    (project / "leaflets" / "hard-to-read.md").write_bytes((HERE / "quality" / "hard-to-read.md").read_bytes())
+    (project / "leaflets" / "hard-to-read.md").write_bytes(
+        (HERE / "quality" / "hard-to-read.md").read_bytes())
     write(project, CLEAN.replace("summary: How to look after a sore knee at home.\n", ""), slug="broken")
     result = run("check", "--format", "json", "--project", str(project))
     assert result.exit_code == 1
@@ -487,7 +520,8 @@ def test_the_json_report_follows_its_documented_schema(project: Path) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(document, schema)
     assert set(schema["$defs"]["finding"]["properties"]["code"]["enum"]) == set(RULES)
-    assert [leaflet["slug"] for leaflet in document["leaflets"]] == ["hard-to-read", "knee-pain", "sore-throat"]
+    assert ([leaflet["slug"] for leaflet in document["leaflets"]]
+            == ["hard-to-read", "knee-pain", "sore-throat"])
     assert document["unreadable"] == ["broken"]
     assert document["problems"][0]["field"] == "summary"
     hard = document["leaflets"][0]
@@ -497,7 +531,8 @@ def test_the_json_report_follows_its_documented_schema(project: Path) -> None:
 
 
 def test_report_writes_quality_html_for_the_review_meeting(project: Path) -> None:
-    (project / "leaflets" / "hard-to-read.md").write_bytes((HERE / "quality" / "hard-to-read.md").read_bytes())
+    (project / "leaflets" / "hard-to-read.md").write_bytes(
+        (HERE / "quality" / "hard-to-read.md").read_bytes())
     result = run("check", "--report", "--project", str(project))
     assert result.exit_code == 1
     page = (project / "dist" / "quality.html").read_text(encoding="utf-8")
@@ -506,16 +541,18 @@ def test_report_writes_quality_html_for_the_review_meeting(project: Path) -> Non
         assert text in page
 
 
-# --- In the build ---------------------------------------------------------------------------------------------
+# --- In the build -------------------------------------------------------------------------------------------
 
 
 def test_a_build_shows_warnings_and_does_not_make_a_leaflet_with_quality_errors(project: Path) -> None:
     write(project, edited(("[Northfield Joint Clinic page on knee pain]", "[click here]")))
     write(project, edited(("## When to get help", "## Medicines\n\n## When to get help")), slug="knee-pain-2")
-    result = run("build", "knee-pain", "knee-pain-2", "--format", "epub", "--quiet", "--project", str(project))
+    result = run("build", "knee-pain", "knee-pain-2", "--format", "epub", "--quiet",
+                 "--project", str(project))
     assert result.exit_code == 1
     assert "leaflets/knee-pain.md:25: link-text: warning: the link text" in result.output
-    assert 'leaflets/knee-pain-2.md:22: empty-section: error: section "Medicines" has no text' in result.output
+    assert ('leaflets/knee-pain-2.md:22: empty-section: error: section "Medicines" has no text'
+            in result.output)
     assert sorted(path.name for path in (project / "dist").rglob("*.epub")) == ["knee-pain-ed1.epub"]
     assert_valid_epub(project / "dist" / "knee-pain" / "knee-pain-ed1.epub")
 

@@ -1,7 +1,7 @@
-"""Operating faults become messages: a file in the way, a name too long, a full disk, a stopped or killed build,
-two builds at once, a wrong --project. Real faults on real temporary projects (CI runs as root, so permission
-bits stop nothing: these are faults root meets too). Each test runs on a copy of the `clinic` scenario
-(tests/roots/clinic: ankle-sprain and hay-fever), standard handout and EPUB only."""
+"""Operating faults become messages: a file in the way, a name too long, a full disk, a stopped or killed
+build, two builds at once, a wrong --project. Real faults on real temporary projects (CI runs as root, so
+permission bits stop nothing: these are faults root meets too). Each test runs on a copy of the `clinic`
+scenario (tests/roots/clinic: ankle-sprain and hay-fever), standard handout and EPUB only."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def run(*args: str):
 
 def start(project: Path, *args: str) -> subprocess.Popen:
     """`python publish.py build …` in its own process, in its own process group."""
-    return subprocess.Popen([sys.executable, str(REPO / "publish.py"), "build", *args, "--project", str(project)],
+    return subprocess.Popen([sys.executable, str(REPO / "publish.py"), "build", *args,
+                             "--project", str(project)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
@@ -100,24 +101,26 @@ def test_a_file_where_the_leaflets_folder_must_go_fails_only_that_leaflet(projec
     (project / "dist" / HAY_FEVER).write_text("not a folder")
     result = run("build", *FAST, "--project", str(project))
     assert result.exit_code == 1
-    assert (f"dist/{HAY_FEVER}/{HAY_FEVER}-ed1.epub: could not write this file: dist/{HAY_FEVER} is a file where a "
-            "folder must go: remove or rename it") in result.stderr.splitlines()
+    assert (f"dist/{HAY_FEVER}/{HAY_FEVER}-ed1.epub: could not write this file: dist/{HAY_FEVER} is a file "
+            "where a folder must go: remove or rename it") in result.stderr.splitlines()
     assert "1 built (1 file), 0 unchanged and skipped, 1 failed" in result.stdout
     assert recorded(project) == ([ANKLE], [ANKLE])
 
 
 def test_a_file_name_too_long_for_the_file_system_fails_only_that_leaflet(project: Path) -> None:
-    slug = "-".join([HAY_FEVER] * 30)[:250].rstrip("-")  # leaflets/<slug>.md fits in 255 bytes; <slug>-ed1.epub doesn't
+    # leaflets/<slug>.md fits in 255 bytes; <slug>-ed1.epub doesn't
+    slug = "-".join([HAY_FEVER] * 30)[:250].rstrip("-")
     (project / "leaflets" / f"{HAY_FEVER}.md").rename(project / "leaflets" / f"{slug}.md")
     result = run("build", *FAST, "--project", str(project))
     assert result.exit_code == 1
-    assert (f"dist/{slug}/{slug}-ed1.epub: could not write this file: the file name is too long for this file "
-            "system: use a shorter slug") in result.stderr.splitlines()
+    assert (f"dist/{slug}/{slug}-ed1.epub: could not write this file: the file name is too long for this "
+            "file system: use a shorter slug") in result.stderr.splitlines()
     assert recorded(project) == ([ANKLE], [ANKLE])
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds a descriptor's file through /proc")
-def test_a_full_disk_fails_only_that_leaflet_and_the_next_build_retries_it(project: Path, monkeypatch) -> None:
+def test_a_full_disk_fails_only_that_leaflet_and_the_next_build_retries_it(project: Path,
+                                                                           monkeypatch) -> None:
     real_fsync = os.fsync
 
     def full_disk(descriptor: int) -> None:
@@ -128,8 +131,8 @@ def test_a_full_disk_fails_only_that_leaflet_and_the_next_build_retries_it(proje
     monkeypatch.setattr(os, "fsync", full_disk)
     result = run("build", *FAST, "--project", str(project))
     assert result.exit_code == 1
-    assert (f"dist/{HAY_FEVER}/{HAY_FEVER}-ed1.epub: could not write this file: the disk is full: free some space "
-            "and try again") in result.stderr.splitlines()
+    assert (f"dist/{HAY_FEVER}/{HAY_FEVER}-ed1.epub: could not write this file: the disk is full: free some "
+            "space and try again") in result.stderr.splitlines()
     assert recorded(project) == ([ANKLE], [ANKLE])
     assert not list((project / "dist").rglob("*.tmp")), "the temporary file was left behind"
 
@@ -146,8 +149,8 @@ def test_a_manifest_that_cant_be_read_is_kept_and_its_leaflets_are_made_again(pr
     (project / "dist" / "manifest.json").mkdir(parents=True)
     result = run("build", HAY_FEVER, *FAST, "--project", str(project))
     assert result.exit_code == 1
-    assert ("dist/manifest.json: could not read this file: dist/manifest.json is a folder where a file must go: "
-            "remove or rename it") in result.stderr.splitlines()
+    assert ("dist/manifest.json: could not read this file: dist/manifest.json is a folder where a file must "
+            "go: remove or rename it") in result.stderr.splitlines()
     assert (project / "dist" / HAY_FEVER / f"{HAY_FEVER}-ed1.epub").is_file()
     state = json.loads((project / "dist" / STATE_FILE).read_text())
     assert state["leaflets"] == {}, "a leaflet the manifest doesn't list must be made (and listed) next time"
@@ -157,8 +160,8 @@ def test_a_build_state_that_cant_be_saved_is_a_problem(project: Path) -> None:
     (project / "dist" / STATE_FILE).mkdir(parents=True)
     result = run("build", HAY_FEVER, *FAST, "--project", str(project))
     assert result.exit_code == 1
-    assert (f"dist/{STATE_FILE}: could not write this file: dist/{STATE_FILE} is a folder where a file must go: "
-            "remove or rename it") in result.stderr.splitlines()
+    assert (f"dist/{STATE_FILE}: could not write this file: dist/{STATE_FILE} is a folder where a file must "
+            "go: remove or rename it") in result.stderr.splitlines()
     manifest = json.loads((project / "dist" / "manifest.json").read_text())
     assert [leaflet["slug"] for leaflet in manifest["leaflets"]] == [HAY_FEVER]
 
@@ -167,8 +170,8 @@ def test_an_output_folder_that_cant_be_made_stops_the_build_with_a_message(proje
     (project / "dist").write_text("not a folder")
     result = run("build", *FAST, "--project", str(project))
     assert result.exit_code == 1
-    assert ("dist: could not write into this folder: dist is a file where a folder must go: remove or rename it"
-            in result.stderr.splitlines())
+    assert ("dist: could not write into this folder: dist is a file where a folder must go: remove or "
+            "rename it" in result.stderr.splitlines())
     report = run("check", HAY_FEVER, "--report", "--project", str(project))
     assert report.exit_code == 1
     assert "dist: could not write into this folder: dist is a file where a folder must go" in report.stderr
@@ -184,7 +187,8 @@ def test_an_output_folder_that_cant_be_made_stops_the_build_with_a_message(proje
 def test_each_fault_says_what_to_do(tmp_path: Path, code: int, reason: str) -> None:
     fault = FileFault(tmp_path / "dist" / "knee-pain" / "knee-pain-ed1.pdf", OSError(code, os.strerror(code)))
     shown = fault.problem(lambda path: path.relative_to(tmp_path).as_posix())
-    assert shown == Problem("dist/knee-pain/knee-pain-ed1.pdf", None, None, f"could not write this file: {reason}")
+    assert shown == Problem("dist/knee-pain/knee-pain-ed1.pdf", None, None,
+                            f"could not write this file: {reason}")
 
 
 # Builds into one folder take turns, and clean up after an interrupted one.
@@ -214,7 +218,8 @@ def test_two_builds_at_once_into_one_folder_both_end_up_in_the_records(project: 
 def test_temporary_files_left_by_an_interrupted_build_are_removed(project: Path) -> None:
     dist = project / "dist"
     (dist / ANKLE).mkdir(parents=True)
-    stale = [dist / ANKLE / ".x.pdf.abc.tmp", dist / ".manifest.json.k2j4x9ab.tmp", dist / f".{STATE_FILE}.1.tmp"]
+    stale = [dist / ANKLE / ".x.pdf.abc.tmp", dist / ".manifest.json.k2j4x9ab.tmp",
+             dist / f".{STATE_FILE}.1.tmp"]
     for path in stale:
         path.write_bytes(b"half a file")
     kept = dist / ANKLE / "notes.tmp"  # not a temporary file of leafbind's
@@ -289,7 +294,8 @@ def test_a_missing_project_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert "nowhere" in result.stderr and "does not exist" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["build"], ["check"], ["list"], ["edition", "knee-pain", "--note", "New."]])
+@pytest.mark.parametrize("command", [["build"], ["check"], ["list"],
+                                     ["edition", "knee-pain", "--note", "New."]])
 def test_a_folder_without_leaflets_is_not_a_project(tmp_path: Path, command: list[str]) -> None:
     folder = tmp_path / "clinic"
     folder.mkdir()

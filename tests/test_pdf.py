@@ -57,7 +57,8 @@ def test_citation_page_and_author_bio_page_come_last_on_pages_of_their_own(sampl
 def test_citation_page_cites_the_leaflet_in_apa_mla_ama_and_harvard(samples: dict) -> None:
     leaflet, path = samples["ankle-sprain"]
     cite = pdf_pages(path)[-2]
-    for label in ("APA (7th edition)", "MLA (9th edition)", "AMA (11th edition)", "Harvard (Cite Them Right)"):
+    for label in ("APA (7th edition)", "MLA (9th edition)", "AMA (11th edition)",
+                  "Harvard (Cite Them Right)"):
         assert label in cite
     url = "https://leaflets.millbrook-health.example/ankle-sprain/"
     assert url in cite.replace(" ", "")  # the AMA reference; lines may break inside it
@@ -104,10 +105,11 @@ def test_every_font_is_embedded_and_the_shipped_typeface_is_used(samples: dict) 
             for font in page["/Resources"]["/Font"].values():
                 font = font.get_object()
                 descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-                assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+                assert any(key in descriptor
+                           for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
                 names.add(str(font["/BaseFont"]).split("+")[-1])
-        assert names <= {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold", "Atkinson-Hyperlegible-Italic",
-                         "Atkinson-Hyperlegible-BoldItalic"}, names
+        assert names <= {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold",
+                         "Atkinson-Hyperlegible-Italic", "Atkinson-Hyperlegible-BoldItalic"}, names
 
 
 def test_body_text_is_at_least_12pt(samples: dict) -> None:

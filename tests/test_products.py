@@ -1,5 +1,5 @@
-"""The print products, read back from real PDFs: page geometry, imposition order, type sizes, bleed, the QR code,
-the clinic's branding and contact box, and the settings that choose and check them.
+"""The print products, read back from real PDFs: page geometry, imposition order, type sizes, bleed, the QR
+code, the clinic's branding and contact box, and the settings that choose and check them.
 
 Every product of the `clinic` scenario (tests/roots/clinic: two leaflets, the clinic's logo, website, accent,
 contact box, a layout of its own and a restyled print.css) is built once for the session and read back; the
@@ -37,7 +37,8 @@ def run(*args: str):
 
 @pytest.fixture(scope="module")
 def built_clinic(built) -> Path:
-    """The clinic's outputs: every layout it lists (standard, booklet, large-print, press, waiting-room), EPUB."""
+    """The clinic's outputs: every layout it lists (standard, booklet, large-print, press, waiting-room),
+    EPUB."""
     return built("clinic")
 
 
@@ -57,7 +58,8 @@ def size(page) -> tuple[float, float]:
 
 
 def text_runs(page) -> list[tuple[str, float, float, float]]:
-    """Every piece of text on the page as (text, size in pt as printed, x, y), from the PDF's text operations."""
+    """Every piece of text on the page as (text, size in pt as printed, x, y), from the PDF's text
+    operations."""
     runs = []
 
     def visit(text, cm, tm, font, font_size):
@@ -77,10 +79,11 @@ def smallest_type(path: Path, above: float = 0.0) -> float:
 
 
 def qr_codes(path: Path, page: int, crop: str | None = None) -> list[str]:
-    """What the QR codes on a page say, read from the page as a reader's phone sees it (rendered at 150 dpi)."""
+    """What the QR codes on a page say, read from the page as a reader's phone sees it (rendered at
+    150 dpi)."""
     out = path.parent / f"qr-{path.stem}-{page}"
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page), "-singlefile", str(path),
-                    str(out)], check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page), "-singlefile",
+                    str(path), str(out)], check=True)
     image = Image.open(f"{out}.png")
     if crop == "left":
         image = image.crop((0, 0, image.width // 2, image.height))
@@ -111,7 +114,7 @@ def saddle_stitch(pages: int) -> list[int | None]:
     return order
 
 
-# --- Every layout of every leaflet of the clinic (the session build makes them all) -------------------------------
+# --- Every layout of every leaflet of the clinic (the session build makes them all) -------------------------
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -138,7 +141,8 @@ def test_booklet_halves_hold_the_same_text_as_the_a5_pages(built_clinic: Path) -
     """Not only the page numbers: each half-sheet carries its whole page, vector text and all."""
     slug = "hay-fever"
     pages = PdfReader(pdf_path(built_clinic, slug, "-booklet-pages.pdf")).pages
-    sheet = PdfReader(pdf_path(built_clinic, slug, "-booklet.pdf")).pages[0]  # front: back cover left, page 1 right
+    # front: back cover left, page 1 right
+    sheet = PdfReader(pdf_path(built_clinic, slug, "-booklet.pdf")).pages[0]
     middle = float(sheet.mediabox.width) / 2
     right = " ".join(text for text, _, x, _ in text_runs(sheet) if x >= middle)
     left = " ".join(text for text, _, x, _ in text_runs(sheet) if x < middle)
@@ -178,8 +182,8 @@ def test_press_has_3_mm_bleed_crop_marks_and_pdf_x_4(built_clinic: Path, slug: s
 def crop_marks_drawn(path: Path) -> bool:
     """True when the bleed of the first page has dark pixels at its corners (the crop marks)."""
     out = path.parent / f"marks-{path.stem}"
-    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile", "-gray", str(path), str(out)],
-                   check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile", "-gray", str(path),
+                    str(out)], check=True)
     corner = Image.open(f"{out}.png").convert("L").crop((0, 0, round(3 * MM) + 1, round(3 * MM) + 1))
     return corner.getextrema()[0] < 128
 
@@ -191,16 +195,20 @@ def test_crop_marks_are_drawn_in_the_bleed_of_press_only(built_clinic: Path) -> 
 
 @pytest.mark.parametrize("tail", [".pdf", "-booklet-pages.pdf", "-large-print.pdf", "-press.pdf",
                                   "-waiting-room-pages.pdf"])
-def test_last_page_has_a_qr_code_to_the_leaflet_short_url_and_contact_box(built_clinic: Path, tail: str) -> None:
+def test_last_page_has_a_qr_code_to_the_leaflet_short_url_and_contact_box(built_clinic: Path,
+                                                                          tail: str) -> None:
     for slug in SLUGS:
         path = pdf_path(built_clinic, slug, tail)
         reader = PdfReader(path)
         last = len(reader.pages)
         text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages[-2:])
-        assert "Questions about this leaflet?" in reader.pages[-1].extract_text()  # the contact box: last page
-        codes = qr_codes(path, last) or qr_codes(path, last - 1)  # large print: the QR link may be a page before
+        # the contact box: last page
+        assert "Questions about this leaflet?" in reader.pages[-1].extract_text()
+        # large print: the QR link may be a page before
+        codes = qr_codes(path, last) or qr_codes(path, last - 1)
         assert codes == [URL.format(slug=slug)]
-        assert f"leaflets.millbrook-health.example/{slug}".replace("-", "") in text.replace(" ", "").replace("-", "")
+        assert (f"leaflets.millbrook-health.example/{slug}".replace("-", "")
+                in text.replace(" ", "").replace("-", ""))
         assert "Questions about this leaflet?" in text
         assert "0113 496 0218" in text and "nurses@millbrook-health.example" in text
         assert "Millbrook Health Centre" in reader.pages[0].extract_text()
@@ -282,7 +290,8 @@ def test_a_projects_own_layout_builds_and_is_listed(project: Path) -> None:
         project / "leafbind.toml").read_text()
     assert (project / "layouts" / "waiting-room.css").read_text().startswith(
         "/* The rack booklet: the booklet layout with a larger summary")
-    (project / "layouts" / "press.css").write_text('{% include "base/press.css" %}\nh2 { font-size: 18pt; }\n')
+    (project / "layouts" / "press.css").write_text('{% include "base/press.css" %}\n'
+                                                   'h2 { font-size: 18pt; }\n')
     listed = run("list", "--layouts", "--project", str(project))
     assert listed.exit_code == 0, listed.output
     row = next(line for line in listed.output.splitlines() if line.startswith("waiting-room"))
@@ -328,8 +337,9 @@ def test_accent_too_light_is_a_configuration_error_with_a_darker_suggestion(proj
     [message] = settings_problems(project, 'accent = "#7fd1c9"')
     line = next(n for n, text in enumerate((project / "leafbind.toml").read_text().splitlines(), 1)
                 if text.startswith("accent"))
-    assert message.startswith(f"leafbind.toml:{line}: accent: With accent #7fd1c9, the contrast of heading and "
-                              "link text (accent) on white paper is 1.77:1; it needs at least 4.5:1 (WCAG AA).")
+    assert message.startswith(f"leafbind.toml:{line}: accent: With accent #7fd1c9, the contrast of heading "
+                              "and link text (accent) on white paper is 1.77:1; it needs at least 4.5:1 "
+                              "(WCAG AA).")
     suggestion = re.search(r"such as (#[0-9a-f]{6})", message)[1]
     settings = project / "leafbind.toml"
     settings.write_text(settings.read_text().replace("#7fd1c9", suggestion))
@@ -375,5 +385,6 @@ def test_organisation_and_accent_colour_reach_the_pdf(project: Path) -> None:
     path = pdf_path(project / "dist", "hay-fever", ".pdf")
     assert PdfReader(path).pages[0].extract_text().startswith("Northgate Clinic")
     content = PdfReader(path).pages[0].get_contents().get_data().decode("latin-1")
-    red, green, blue = (f"{math.floor(int('7a1f5c'[i:i + 2], 16) / 255 * 1000) / 1000:.3f}" for i in (0, 2, 4))
+    red, green, blue = (f"{math.floor(int('7a1f5c'[i:i + 2], 16) / 255 * 1000) / 1000:.3f}"
+                        for i in (0, 2, 4))
     assert re.search(rf"{red}\d* {green}\d* {blue}\d* (rg|RG)", content), "accent colour not used"

@@ -1,6 +1,6 @@
-"""The README's sample project (leaflets/, assets/ and leafbind.toml at the top of the repository) is what a new
-user builds first and what a clinic copies: it must build with every layout and the EPUB, and stay fit for
-patients. This is the one test that builds it; every other test builds a scenario of tests/roots/."""
+"""The README's sample project (leaflets/, assets/ and leafbind.toml at the top of the repository) is what a
+new user builds first and what a clinic copies: it must build with every layout and the EPUB, and stay fit
+for patients. This is the one test that builds it; every other test builds a scenario of tests/roots/."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import REPO, build
+
 from publish import cli
 
 
@@ -20,7 +21,8 @@ def test_the_readme_sample_builds_every_layout_and_passes_every_check_strictly(t
         shutil.copytree(REPO / "assets" / folder, root / "assets" / folder)
     shutil.copy(REPO / "leafbind.toml", root / "leafbind.toml")
     layouts = tomllib.loads((root / "leafbind.toml").read_text(encoding="utf-8"))["layouts"]
-    assert sorted(layouts) == ["booklet", "large-print", "press", "standard"]  # the README shows every product
+    # the README shows every product
+    assert sorted(layouts) == ["booklet", "large-print", "press", "standard"]
 
     result = build(root)  # EPUBCheck and the active-content checks run on every output
 

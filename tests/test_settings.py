@@ -1,5 +1,5 @@
-"""leafbind.toml is read and checked in one place (leafbind/settings.py), once, by every command: every problem of
-the file is reported in one run, each with its line, and nothing is written."""
+"""leafbind.toml is read and checked in one place (leafbind/settings.py), once, by every command: every
+problem of the file is reported in one run, each with its line, and nothing is written."""
 
 from __future__ import annotations
 
@@ -39,9 +39,9 @@ grade_error = 6
 EXPECTED = [
     'leafbind.toml:4: page_size: must be text (got 5)',
     'leafbind.toml:5: base_url: is not a known setting (did you mean "website"?)',
-    'leafbind.toml:3: accent: With accent #7fd1c9, the contrast of heading and link text (accent) on white paper is '
-    '1.77:1; it needs at least 4.5:1 (WCAG AA). Try a darker shade, such as #2a766e. (5 more contrast checks fail '
-    'too.)',
+    'leafbind.toml:3: accent: With accent #7fd1c9, the contrast of heading and link text (accent) on white '
+    'paper is 1.77:1; it needs at least 4.5:1 (WCAG AA). Try a darker shade, such as #2a766e. (5 more '
+    'contrast checks fail too.)',
     'leafbind.toml:6: layouts: "bookelt" is not a layout (did you mean "booklet"?)',
     'leafbind.toml:9: check.disable: "plain-word" is not a rule code (did you mean "plain-words"?)',
     'leafbind.toml:10: check.grade_error: 6 is below grade_warning 8',
@@ -66,7 +66,8 @@ def test_every_problem_of_the_file_in_one_run_with_its_line(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_every_command_refuses_broken_settings_and_writes_nothing(tmp_path: Path, command: tuple[str, ...]) -> None:
+def test_every_command_refuses_broken_settings_and_writes_nothing(tmp_path: Path,
+                                                                  command: tuple[str, ...]) -> None:
     root = broken_project(tmp_path)
     before = snapshot(root)
     result = CliRunner().invoke(cli, [*command, "--project", str(root)])
@@ -80,7 +81,8 @@ def test_the_settings_of_a_good_file_are_read_once_onto_the_project(tmp_path: Pa
     (root / "assets" / "logos").mkdir(parents=True)
     (root / "assets" / "logos" / "clinic.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', "utf-8")
-    (root / "leafbind.toml").write_text('logo = "assets/logos/clinic.svg"\n[check]\ndisable = ["sources"]\n', "utf-8")
+    (root / "leafbind.toml").write_text('logo = "assets/logos/clinic.svg"\n[check]\ndisable = ["sources"]\n',
+                                        "utf-8")
     project = open_project(root)
     assert project.logo is not None and project.logo.href == "assets/logos/clinic.svg"
     assert project.config.check.disable == ["sources"] and "sources" in RULES

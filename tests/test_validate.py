@@ -18,8 +18,9 @@ from conftest import STATE_FILE, build, snapshot
 from leafbind import ProblemReport, check_catalogue, open_project
 from publish import cli
 
-SLUGS = ("ankle-sprain", "hay-fever")  # the clinic's leaflets: ankle-sprain by the editorial team (id PIL-0042),
-# hay-fever by the practice nurses and the editorial team
+# the clinic's leaflets: ankle-sprain by the editorial team (id PIL-0042), hay-fever by the practice nurses
+# and the editorial team
+SLUGS = ("ankle-sprain", "hay-fever")
 
 BAD = Path(__file__).resolve().parent / "bad"
 CASES = sorted(path.stem for path in BAD.glob("*.md"))
@@ -140,7 +141,8 @@ def test_broken_leaflets_write_nothing_and_leave_other_outputs_alone(project: Pa
     for case in CASES:
         add_case(project, case)
 
-    result = build(project, formats=("pdf",), force=True)  # the broken leaflets fail before any format is made
+    # the broken leaflets fail before any format is made
+    result = build(project, formats=("pdf",), force=True)
 
     assert sorted(result.built) == sorted(SLUGS)
     assert sorted(result.failed) == sorted(CASES)
@@ -187,8 +189,8 @@ def test_check_reports_every_broken_leaflet_in_one_run(project: Path) -> None:
     rows = [line.split() for line in result.stdout.splitlines()]
     assert [row[0] for row in rows[1:-1]] == ["ankle-sprain", "hay-fever", *cases]
     assert rows[-2][-2:] == ["invalid", "-"]
-    assert result.stdout.splitlines()[-1] == ("4 leaflets checked: 2 leaflets with problems in the source, 0 errors, "
-                                              "0 warnings.")
+    assert result.stdout.splitlines()[-1] == ("4 leaflets checked: 2 leaflets with problems in the source, "
+                                              "0 errors, 0 warnings.")
 
 
 # --- Problems outside the leaflet itself -----------------------------------------------------------------
@@ -244,8 +246,10 @@ def test_duplicate_slugs_in_different_folders(project: Path) -> None:
         (project / "leaflets" / folder / "knee-pain.md").write_text(KNEE_PAIN, "utf-8")
     checked = check(project)
     assert messages(checked.problems) == [
-        'leaflets/a/knee-pain.md: has the same slug "knee-pain" as leaflets/b/knee-pain.md: rename one of them',
-        'leaflets/b/knee-pain.md: has the same slug "knee-pain" as leaflets/a/knee-pain.md: rename one of them',
+        'leaflets/a/knee-pain.md: has the same slug "knee-pain" as leaflets/b/knee-pain.md: '
+        'rename one of them',
+        'leaflets/b/knee-pain.md: has the same slug "knee-pain" as leaflets/a/knee-pain.md: '
+        'rename one of them',
     ]
     assert checked.failed == ("knee-pain",)
     # neither copy is built
