@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 import zipfile
+from dataclasses import replace
 from datetime import datetime
+from html import escape
 
+import lxml.html
 from ebooklib import epub
 
 from .assets import asset_bytes
 from .errors import LeafbindError
-from .render import BACK, FRONT, EpubPage, RenderedLeaflet
+from .layouts import PAPER
+from .render import BACK, FRONT, HEADINGS, TEXT_BLOCKS, BlockRef, EpubPage, PageStart, RenderedLeaflet, fold
 
 STYLESHEET = "leaflet.css"
 
@@ -23,11 +28,18 @@ def identifier(rendered: RenderedLeaflet) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def make_epub(rendered: RenderedLeaflet) -> bytes:
-    """Package the EPUB in memory and return its bytes."""
+def make_epub(rendered: RenderedLeaflet, printed_pages: tuple[PageStart, ...] = (),
+              paper: str = "a4") -> bytes:
+    """Package the EPUB in memory and return its bytes. `printed_pages`, where the pages of the printed
+    handout on `paper` begin, become page-break markers and the page list, so that "see page 2" finds its
+    place."""
     leaflet = rendered.leaflet
+    marked, page_list = mark_printed_pages(rendered.epub_pages, printed_pages)
+    rendered = replace(rendered, epub_pages=marked)
     book = epub.EpubBook()
     _describe(book, rendered)
+    if page_list:
+        book.add_metadata(None, "meta", _page_source(rendered, paper), {"property": "pageBreakSource"})
     stylesheet = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                content=rendered.epub_css.encode())
     book.add_item(stylesheet)
@@ -56,8 +68,10 @@ def make_epub(rendered: RenderedLeaflet) -> bytes:
                   *(item for name, item in pages.items() if places[name] != FRONT)]
     modified = datetime.combine(leaflet.last_changed, datetime.min.time())
     buffer = io.BytesIO()
-    epub.write_epub(buffer, book, {"mtime": modified, "epub3_landmark": True, "landmark_title": "Landmarks"})
-    return _repack(buffer.getvalue(), modified)
+    epub.write_epub(buffer, book, {"mtime": modified, "epub3_landmark": True, "landmark_title": "Landmarks",
+                                   "epub3_pages": False})
+    return _repack(buffer.getvalue(), modified,
+                   {"EPUB/nav.xhtml": lambda nav: _with_page_list(nav, page_list)})
 
 
 def _describe(book: epub.EpubBook, rendered: RenderedLeaflet) -> None:
@@ -87,6 +101,8 @@ def _accessibility(rendered: RenderedLeaflet) -> list[tuple[str, str]]:
         features.append("alternativeText")
     if any("<table" in page.html for page in rendered.epub_pages):
         features.append("table")
+    if any('epub:type="pagebreak"' in page.html for page in rendered.epub_pages):
+        features += ["pageBreakMarkers", "pageNavigation"]
     summary = ("Text-only reading is fully supported: every image has a text alternative, headings mark each "
                "section, and the contents list links to every section. Reading apps can change the font, "
                "size and colours. No flashing, sound or motion.")
@@ -119,8 +135,134 @@ def _contents(rendered: RenderedLeaflet) -> list:
             *(_link(page) for page in rendered.epub_pages if page.place == BACK)]
 
 
-def _repack(data: bytes, modified: datetime) -> bytes:
-    """Rewrite the zip with fixed entry times, `mimetype` first and stored (EPUB OCF 3.3 §4.3)."""
+# --- The printed handout's pages ---------------------------------------------------------------------------
+
+PAGE_ID = "printed-page-{}"
+# Where a page-break marker may stand beside a block rather than inside it: parents that take flow content.
+FLOW_PARENTS = frozenset({"body", "section", "article", "div", "header", "footer", "aside", "main",
+                          "blockquote", "figure", "li", "dd", "td", "th"})
+
+
+def mark_printed_pages(pages: tuple[EpubPage, ...], printed: tuple[PageStart, ...]
+                       ) -> tuple[tuple[EpubPage, ...], list[tuple[int, str]]]:
+    """The e-book's pages with a page-break marker (EPUB 3 `pagebreak`, DPUB-ARIA `doc-pagebreak`) where each
+    printed page begins, and the page list: (page number, href) for each marker placed.
+
+    A printed page is found by the first of its blocks of text that the e-book has too (the masthead, say, is
+    print's own), by text and not by position, as the e-book orders its back pages differently; a page that
+    begins inside a paragraph is marked before the word it begins with."""
+    if not printed:
+        return pages, []
+    trees = {page.file_name: lxml.html.document_fromstring(page.html) for page in pages}
+    blocks: dict[BlockRef, tuple[str, object]] = {}  # each block of text, in reading order → page, element
+    counts: dict[tuple[str, bool], int] = {}
+    for page in pages:
+        if page.semantics == "cover":  # a picture of the front, not where the handout's text begins
+            continue
+        for element in trees[page.file_name].iter(*TEXT_BLOCKS):
+            signature = (fold(element.text_content()), element.tag in HEADINGS)
+            blocks.setdefault(BlockRef(*signature, counts.get(signature, 0)), (page.file_name, element))
+            counts[signature] = counts.get(signature, 0) + 1
+    taken = {value for tree in trees.values() for value in tree.xpath("//@id")}
+    page_list, marked = [], set()
+    for start in printed:
+        found = next(((number, ref) for number, ref in enumerate(start.blocks) if _find(blocks, ref)), None)
+        if found is None:
+            continue
+        number, ref = found
+        file_name, element = _find(blocks, ref)
+        marker = _marker(start.number, taken)
+        if number == 0 and start.words:
+            _insert_at_words(element, marker, start.words, start.skipped)
+        elif element.getparent() is not None and element.getparent().tag in FLOW_PARENTS:
+            element.addprevious(marker)
+        else:
+            marker.tail, element.text = element.text, None
+            element.insert(0, marker)
+        page_list.append((start.number, f"{file_name}#{marker.get('id')}"))
+        marked.add(file_name)
+    marked_pages = tuple(
+        replace(page, html=lxml.html.tostring(trees[page.file_name], encoding="unicode"))
+        if page.file_name in marked else page for page in pages)
+    return marked_pages, page_list
+
+
+def _find(blocks: dict, ref: BlockRef):
+    """The e-book's block for a printed one: the same occurrence of the same text, else its first one."""
+    return blocks.get(ref) or blocks.get(replace(ref, occurrence=0))
+
+
+def _marker(number: int, taken: set[str]):
+    """An empty, labelled page-break marker with an id no other element of the book has."""
+    marker_id, suffix = PAGE_ID.format(number), 1
+    while marker_id in taken:
+        suffix += 1
+        marker_id = f"{PAGE_ID.format(number)}-{suffix}"
+    taken.add(marker_id)
+    marker = lxml.html.Element("span")
+    marker.set("id", marker_id)
+    marker.set("epub:type", "pagebreak")
+    marker.set("role", "doc-pagebreak")
+    marker.set("aria-label", str(number))
+    return marker
+
+
+def _insert_at_words(element, marker, words: str, skipped: int) -> None:
+    """Put the marker inside the element before `words`: where they occur nearest to `skipped` characters
+    into its text (the part printed on the pages before), at the start of a word."""
+    pieces = _reading_order(element)
+    flat = "".join(text for _, _, text in pieces)
+    spots = [m.start() for m in re.finditer(r"\S+", flat)]
+    first = words.split()[0] if words else ""
+    candidates = [spot for spot in spots if flat.startswith(first, spot)] or spots or [0]
+    offset = min(candidates, key=lambda spot: abs(len(fold(flat[:spot])) - skipped))
+    for node, where, text in pieces:
+        if offset <= len(text):
+            before, after = text[:offset], text[offset:]
+            if where == "text":
+                node.text, marker.tail = before, after
+                node.insert(0, marker)
+            else:
+                node.tail, marker.tail = before, after
+                node.addnext(marker)
+            return
+        offset -= len(text)
+
+
+def _reading_order(element) -> list:
+    """The text of an element and its descendants as (node, "text" or "tail", text), in reading order."""
+    pieces = [(element, "text", element.text or "")]
+    for child in element:
+        pieces += _reading_order(child)
+        pieces.append((child, "tail", child.tail or ""))
+    return pieces
+
+
+def _page_source(rendered: RenderedLeaflet, paper: str) -> str:
+    """What the page numbers refer to: the `pageBreakSource` property of the W3C note "Page Source
+    Identification", which EPUBCheck accepts."""
+    leaflet = rendered.leaflet
+    publisher = f"{rendered.organisation}: " if rendered.organisation else ""
+    return (f"{publisher}{leaflet.title}, edition {leaflet.edition}, the printed handout on "
+            f"{PAPER[paper]['full'][1]} paper")
+
+
+def _with_page_list(nav: bytes, page_list: list[tuple[int, str]]) -> bytes:
+    """The navigation document with the printed pages' list (hidden: reading apps offer it as "go to
+    page")."""
+    if not page_list:
+        return nav
+    items = "".join(f'<li><a href="{escape(href)}">{number}</a></li>' for number, href in page_list)
+    block = (f'<nav epub:type="page-list" role="doc-pagelist" id="page-list" hidden="hidden">'
+             f"<h2>Pages of the printed handout</h2><ol>{items}</ol></nav>")
+    text = nav.decode("utf-8")
+    at = text.rindex("</body>")
+    return (text[:at] + block + text[at:]).encode("utf-8")
+
+
+def _repack(data: bytes, modified: datetime, rewrite: dict | None = None) -> bytes:
+    """Rewrite the zip with fixed entry times, `mimetype` first and stored (EPUB OCF 3.3 §4.3), and the
+    entries `rewrite` names changed by its functions."""
     stamp = (max(modified.year, 1980), modified.month, modified.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -130,5 +272,6 @@ def _repack(data: bytes, modified: datetime) -> bytes:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            content = source.read(name)
+            target.writestr(info, (rewrite or {}).get(name, lambda same: same)(content))
     return out.getvalue()

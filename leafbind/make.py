@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .errors import LeafbindError, Problem, ProblemReport
+from .layouts import STANDARD
 from .model import Leaflet
 from .pdf import warm_up
-from .products import OutputFile, PrintProduct, Product
+from .products import Ebook, Making, OutputFile, PrintProduct, Product
 from .project import Project
 from .render import render
 
@@ -46,16 +47,18 @@ def make_outputs(job: Job) -> JobResult:
     leaflet, timings = job.leaflet, {}
     display = job.project.display(leaflet.path)
     layouts = tuple(product.layout for product in job.products if isinstance(product, PrintProduct))
+    ebook = any(isinstance(product, Ebook) for product in job.products)
+    if ebook and STANDARD not in {layout.name for layout in layouts}:
+        layouts += (job.project.layouts[STANDARD],)  # the e-book's page list follows the printed handout
     try:
-        if layouts:
-            with _timed(timings, "setup"):  # once per build and process: import WeasyPrint, load the fonts
-                warm_up(job.build_id)
+        with _timed(timings, "setup"):  # once per build and process: import WeasyPrint, load the fonts
+            warm_up(job.build_id)
         with _timed(timings, "render"):
             rendered = render(leaflet, job.project, layouts, job.paper)
-        files = {}
+        making, files = Making(rendered, job.project, job.paper, job.variant), {}
         for product in job.products:
             with _timed(timings, product.stage):
-                files.update(product.make(rendered, job.project, job.paper, job.variant))
+                files.update(product.make(making))
     except ProblemReport as report:
         return JobResult(leaflet.slug, problems=report.problems, timings=timings)
     except LeafbindError as error:

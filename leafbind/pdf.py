@@ -16,7 +16,7 @@ from .assets import asset_bytes
 from .errors import Problem, ProblemReport
 from .model import Asset
 from .project import Project
-from .render import PrintDocument, RenderedLeaflet
+from .render import HEADINGS, TEXT_BLOCKS, BlockRef, PageStart, PrintDocument, RenderedLeaflet, fold
 
 DEFAULT_VARIANT = "pdf/ua-1"
 # The documents' base URL: the same wherever the project sits, so nothing WeasyPrint derives from a URL (it
@@ -97,7 +97,16 @@ def warm_up(build_id: str) -> None:
 
 def make_pdf(rendered: RenderedLeaflet, printed: PrintDocument, project: Project,
              variant: str = DEFAULT_VARIANT) -> bytes:
-    """Lay out and write one layout's PDF in memory. Raises ProblemReport if WeasyPrint reports any problem.
+    """Lay out and write one layout's PDF in memory. Raises ProblemReport if WeasyPrint reports any
+    problem."""
+    return make_pdf_and_pages(rendered, printed, project, variant, pages=False)[0]
+
+
+def make_pdf_and_pages(rendered: RenderedLeaflet, printed: PrintDocument, project: Project,
+                       variant: str = DEFAULT_VARIANT,
+                       pages: bool = True) -> tuple[bytes, tuple[PageStart, ...]]:
+    """Lay out and write one layout's PDF in memory, and where each of its pages begins (`page_starts`) when
+    `pages`. Raises ProblemReport if WeasyPrint reports any problem.
 
     Nothing in the file comes from the clock, chance or the machine: dates come from the leaflet
     (`dcterms.created` and `dcterms.modified` in the layout, and the fonts' `head` dates), /ID and XMP's
@@ -114,15 +123,64 @@ def make_pdf(rendered: RenderedLeaflet, printed: PrintDocument, project: Project
     with _Reused.lock, _captured(display) as problems, _document_id(identity), \
             _reproducible_fonts(leaflet.last_changed):
         stylesheet = _Reused.stylesheet(printed.css, BASE_URL, fetcher, problems, display)
-        document = HTML(string=printed.html, base_url=BASE_URL, url_fetcher=fetcher)
-        data = document.write_pdf(stylesheets=[stylesheet], font_config=_Reused.font_config(),
-                                  pdf_variant=variant,
-                                  pdf_identifier=hashlib.md5(identity.encode()).hexdigest().encode(),
-                                  uncompressed_pdf=False, cache=_Reused.images)
+        options = dict(stylesheets=[stylesheet], pdf_variant=variant,
+                       pdf_identifier=hashlib.md5(identity.encode()).hexdigest().encode(),
+                       uncompressed_pdf=False, cache=_Reused.images)
+        document = HTML(string=printed.html, base_url=BASE_URL, url_fetcher=fetcher).render(
+            font_config=_Reused.font_config(), **options)
+        data = document.write_pdf(**options)
         _Reused.forget_failed_images()
     if problems:
         raise ProblemReport(problems)
-    return data
+    return data, page_starts(document) if pages else ()
+
+
+def page_starts(document) -> tuple[PageStart, ...]:
+    """Where each page of a laid-out document begins: the first blocks of text on it (running heads and
+    footers left out), and the words it begins with when it continues a block from the page before."""
+    from weasyprint.formatting_structure import boxes
+
+    def lines(box, block=None):
+        """(block element, text) of each piece of text in the box, in reading order."""
+        if isinstance(box, boxes.MarginBox) or "::" in (box.element_tag or ""):  # running heads, markers
+            return
+        if isinstance(box, boxes.BlockContainerBox) and _tag(box.element) in TEXT_BLOCKS:
+            block = box.element
+        if isinstance(box, boxes.TextBox):
+            if block is not None and box.text.strip():
+                yield block, box.text
+            return
+        for child in getattr(box, "children", ()):
+            yield from lines(child, block)
+
+    printed: dict[int, int] = {}  # id(block element) → characters of it printed on earlier pages
+    refs: dict[int, BlockRef] = {}  # id(block element) → how the e-book finds it
+    counts: dict[tuple[str, bool], int] = {}
+    starts = []
+    for number, page in enumerate(document.pages, start=1):
+        found, words, skipped, seen = [], "", 0, []
+        for element, text in lines(page._page_box):
+            key = id(element)
+            if key not in refs:
+                signature = (fold("".join(element.itertext())), _tag(element) in HEADINGS)
+                refs[key] = BlockRef(*signature, counts.get(signature, 0))
+                counts[signature] = counts.get(signature, 0) + 1
+            if not found:
+                skipped = printed.get(key, 0)
+                words = " ".join(text.split()[:4]) if skipped else ""
+            if refs[key] not in found and len(found) < 8:
+                found.append(refs[key])
+            seen.append((key, text))
+        for key, text in seen:
+            printed[key] = printed.get(key, 0) + len(fold(text)) + 1
+        starts.append(PageStart(number, tuple(found), words, skipped))
+    return tuple(starts)
+
+
+def _tag(element) -> str:
+    """An element's tag without its namespace."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag.rsplit("}", 1)[-1]
 
 
 @contextmanager

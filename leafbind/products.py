@@ -13,11 +13,32 @@ from .epub import make_epub
 from .errors import LeafbindError, did_you_mean
 from .impose import impose_booklet
 from .layouts import EPUB, STANDARD, Layout
-from .pdf import make_pdf
+from .pdf import make_pdf_and_pages
 from .project import Project
-from .render import RenderedLeaflet
+from .render import PageStart, RenderedLeaflet
 
 FORMATS = ("pdf", "epub")
+
+
+class Making:
+    """One leaflet being made: the rendered leaflet, the build's choices, and where the pages of the printed
+    handout (the standard layout) begin, which the e-book's page list follows: laid out once, by whichever
+    product needs them first."""
+
+    def __init__(self, rendered: RenderedLeaflet, project: Project, paper: str, variant: str) -> None:
+        self.rendered, self.project, self.paper, self.variant = rendered, project, paper, variant
+        self._pages: tuple[PageStart, ...] | None = None
+
+    def printed_pages(self) -> tuple[PageStart, ...]:
+        if self._pages is None:
+            layout = self.project.layouts[STANDARD]
+            printed = self.rendered.print_document(STANDARD)
+            self._pages = make_pdf_and_pages(self.rendered, printed, self.project,
+                                             layout.pdf_variant(self.variant))[1]
+        return self._pages
+
+    def remember_pages(self, pages: tuple[PageStart, ...]) -> None:
+        self._pages = pages
 
 
 @dataclass(frozen=True)
@@ -58,10 +79,14 @@ class PrintProduct:
         """How the build state knows this output: its name and the options that change its bytes."""
         return f"{file.tail} {paper} {self.layout.pdf_variant(variant)}"
 
-    def make(self, rendered: RenderedLeaflet, project: Project, paper: str,
-             variant: str) -> dict[OutputFile, bytes]:
+    def make(self, making: Making) -> dict[OutputFile, bytes]:
+        rendered, paper = making.rendered, making.paper
         printed = rendered.print_document(self.name)
-        pages = make_pdf(rendered, printed, project, self.layout.pdf_variant(variant))
+        standard = self.name == STANDARD
+        pages, starts = make_pdf_and_pages(rendered, printed, making.project,
+                                           self.layout.pdf_variant(making.variant), pages=standard)
+        if standard:
+            making.remember_pages(starts)
         if not self.layout.impose:
             return {self.files[0]: pages}
         sheets, kept = self.files
@@ -81,11 +106,11 @@ class Ebook:
     layout = None
 
     def state_key(self, file: OutputFile, paper: str, variant: str) -> str:
-        return file.tail  # neither the paper nor the PDF variant changes an e-book
+        # its page list follows the standard handout on this paper; the PDF variant changes no page
+        return f"{file.tail} {paper}"
 
-    def make(self, rendered: RenderedLeaflet, project: Project, paper: str,
-             variant: str) -> dict[OutputFile, bytes]:
-        return {self.files[0]: make_epub(rendered)}
+    def make(self, making: Making) -> dict[OutputFile, bytes]:
+        return {self.files[0]: make_epub(making.rendered, making.printed_pages(), making.paper)}
 
 
 Product = PrintProduct | Ebook

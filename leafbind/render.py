@@ -59,6 +59,38 @@ EPUB_PAGES = (
 )
 
 
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+TEXT_BLOCKS = HEADINGS | {"p", "li", "dt", "dd", "td", "th", "caption", "figcaption", "blockquote", "pre"}
+
+
+@dataclass(frozen=True)
+class BlockRef:
+    """A block of text (a heading, a paragraph, a list item …) as both the print document and the e-book have
+    it: its text with white space folded, whether it is a heading, and how many blocks of the same kind and
+    text come before it in its document."""
+
+    text: str
+    heading: bool
+    occurrence: int = 0
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Where a page of the printed handout begins, for the e-book's page list: the first blocks of text on the
+    page, in order (a page may begin with something only print has, such as the masthead), and, when the
+    page begins inside the first of them, the words it begins with."""
+
+    number: int
+    blocks: tuple[BlockRef, ...]
+    words: str = ""  # "" when the page begins at the first block's start
+    skipped: int = 0  # characters of the first block printed on earlier pages
+
+
+def fold(text: str) -> str:
+    """Text as pages compare it: white space folded to single spaces, soft hyphens dropped."""
+    return " ".join(text.replace("\u00ad", "").split())
+
+
 @dataclass(frozen=True)
 class EpubPage:
     file_name: str

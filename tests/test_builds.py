@@ -126,7 +126,8 @@ def test_editing_an_image_rebuilds_the_leaflets_showing_it(project: Path) -> Non
 def test_settings_options_and_leafbind_version_are_inputs(project: Path, monkeypatch) -> None:
     build(project)
     letter = build(project, page_size="letter")
-    assert made(letter) == {(slug, "pdf") for slug in SLUGS}  # the EPUBs don't depend on the paper size
+    # the PDFs, and the EPUBs, whose page list follows the standard handout on that paper
+    assert made(letter) == {(slug, kind) for slug in SLUGS for kind in ("pdf", "epub")}
     edit(project / "leafbind.toml", "organisation = ", 'organisation = "Millbrook Surgery" #')
     assert build(project).built == SLUGS
     pretend_leafbind_version(monkeypatch, "99.0")
