@@ -1,5 +1,6 @@
 """RenderedLeaflet → print-ready, tagged PDF bytes via WeasyPrint, reading only the files the asset gate
-checked."""
+checked, then finished (finishing.py): artifacts marked, and a PDF/X file given its output intent, bleed and
+crop marks."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from urllib.parse import unquote
 
 from .assets import asset_bytes
 from .errors import Problem, ProblemReport
+from .finishing import OutputIntent, finish, profile_description
 from .model import Asset
+from .paths import builtin_dir
 from .project import Project
 from .render import PrintDocument, RenderedLeaflet
 
@@ -24,6 +27,13 @@ DEFAULT_VARIANT = "pdf/ua-1"
 # assets.
 BASE_URL = "file:///leafbind/"
 FONT_EPOCH = 2082844800  # seconds from 1904-01-01, the epoch of a font's `head` dates, to 1970-01-01
+# The press PDF's printing condition unless leafbind.toml names the print shop's (`[press] output_profile`):
+# offset on grade 1 coated paper, the CGATS TR 006 characterisation (GRACoL 2006), a registered condition
+# (assets/profiles/README.md says how the profile was made from its data, and its licence).
+BUILTIN_PROFILE = "profiles/cgats-tr006-coated.icc"
+BUILTIN_CONDITION = "CGATS TR 006"
+BUILTIN_INFO = ("GRACoL 2006 Coated #1: offset on grade 1 coated paper (ISO 12647-2 paper type 1), "
+                "characterisation data CGATS TR 006")
 
 
 def pdf_variants() -> list[str]:
@@ -116,13 +126,25 @@ def make_pdf(rendered: RenderedLeaflet, printed: PrintDocument, project: Project
         stylesheet = _Reused.stylesheet(printed.css, BASE_URL, fetcher, problems, display)
         document = HTML(string=printed.html, base_url=BASE_URL, url_fetcher=fetcher)
         data = document.write_pdf(stylesheets=[stylesheet], font_config=_Reused.font_config(),
-                                  pdf_variant=variant,
+                                  pdf_variant=variant, pdf_tags=True,  # every variant tagged, PDF/X too
                                   pdf_identifier=hashlib.md5(identity.encode()).hexdigest().encode(),
                                   uncompressed_pdf=False, cache=_Reused.images)
         _Reused.forget_failed_images()
     if problems:
         raise ProblemReport(problems)
-    return data
+    return finish(data, output_intent(project) if variant.startswith("pdf/x") else None)
+
+
+def output_intent(project: Project) -> OutputIntent:
+    """The printing condition of a PDF/X file: the project's own profile (checked when the settings were
+    read), else leafbind's."""
+    profile = project.settings.output_profile
+    if profile is None:
+        data = (builtin_dir("assets") / BUILTIN_PROFILE).read_bytes()
+        return OutputIntent(data, BUILTIN_CONDITION, BUILTIN_INFO)
+    data = asset_bytes(profile)
+    info = profile_description(data) or profile.href
+    return OutputIntent(data, project.config.press.output_condition, info)
 
 
 @contextmanager
