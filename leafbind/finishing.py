@@ -192,13 +192,16 @@ def profile_description(profile: bytes) -> str | None:
     return None
 
 
-def finish_press(pdf: pikepdf.Pdf, intent: OutputIntent) -> None:
-    """The output intent, the BleedBox and crop marks beyond it (pages with a bleed only)."""
+def finish_press(pdf: pikepdf.Pdf, intent: OutputIntent, srgb: bytes | None = None) -> None:
+    """The output intent, sRGB as the meaning of DeviceRGB (given its profile), the BleedBox and crop marks
+    beyond it (pages with a bleed only)."""
     profile = pdf.make_stream(intent.profile)
     profile.N = 4
     pdf.Root.OutputIntents = Array([Dictionary(
         Type=Name("/OutputIntent"), S=Name("/GTS_PDFX"), OutputConditionIdentifier=String(intent.condition),
         RegistryName=String(intent.registry), Info=String(intent.info), DestOutputProfile=profile)])
+    if srgb is not None:
+        _default_rgb(pdf, srgb)
     separation = None
     for page in pdf.pages:
         if not _has_bleed(page):
@@ -206,6 +209,29 @@ def finish_press(pdf: pikepdf.Pdf, intent: OutputIntent) -> None:
         if separation is None:
             separation = pdf.make_indirect(_registration_colour())
         _add_crop_marks(pdf, page, separation)
+
+
+def _default_rgb(pdf: pikepdf.Pdf, srgb: bytes) -> None:
+    """Make every DeviceRGB colour and image sRGB: WeasyPrint paints in DeviceRGB, which PDF/X-4 refuses
+    with a CMYK output intent unless a /DefaultRGB colour space says what it means. Set in every resource
+    dictionary of the pages and of the forms they draw (WeasyPrint shares one among its pages)."""
+    profile = pdf.make_stream(srgb)
+    profile.N = 3
+    default = pdf.make_indirect(Array([Name("/ICCBased"), profile]))
+    seen: set[tuple[int, int]] = set()
+    stack = [page.obj.get("/Resources") for page in pdf.pages]
+    while stack:
+        resources = stack.pop()
+        if not isinstance(resources, Dictionary) or (resources.is_indirect and resources.objgen in seen):
+            continue
+        if resources.is_indirect:
+            seen.add(resources.objgen)
+        if "/ColorSpace" not in resources:
+            resources.ColorSpace = Dictionary()
+        resources.ColorSpace.DefaultRGB = default
+        for xobject in resources.get("/XObject", Dictionary()).values():
+            if xobject.get("/Subtype") == Name("/Form"):
+                stack.append(xobject.get("/Resources"))
 
 
 def _box(page, name: str) -> list[float]:
@@ -266,12 +292,13 @@ def _rounded(values: list[float]) -> list[float]:
 # --- Reading and writing -----------------------------------------------------------------------------------
 
 
-def finish(data: bytes, intent: OutputIntent | None = None) -> bytes:
-    """WeasyPrint's PDF with its artifacts marked and, given an output intent, finished for the press."""
+def finish(data: bytes, intent: OutputIntent | None = None, srgb: bytes | None = None) -> bytes:
+    """WeasyPrint's PDF with its artifacts marked and, given an output intent, finished for the press (with
+    `srgb`, the ICC profile DeviceRGB stands for)."""
     with pikepdf.open(BytesIO(data)) as pdf:
         mark_artifacts(pdf)
         if intent is not None:
-            finish_press(pdf, intent)
+            finish_press(pdf, intent, srgb)
         return save(pdf)
 
 

@@ -132,7 +132,17 @@ def make_pdf(rendered: RenderedLeaflet, printed: PrintDocument, project: Project
         _Reused.forget_failed_images()
     if problems:
         raise ProblemReport(problems)
-    return finish(data, output_intent(project) if variant.startswith("pdf/x") else None)
+    if not variant.startswith("pdf/x"):
+        return finish(data)
+    return finish(data, output_intent(project), _srgb_profile())
+
+
+def _srgb_profile() -> bytes:
+    """The sRGB profile WeasyPrint ships, and embeds itself in PDF/A files (the ICC's sRGB2014): what its
+    DeviceRGB means."""
+    from importlib.resources import files
+
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
 
 
 def output_intent(project: Project) -> OutputIntent:

@@ -67,6 +67,10 @@ def test_press_pdf_has_a_pdf_x_output_intent_with_an_embedded_cmyk_printer_profi
         stream = intent.DestOutputProfile
         assert stream.is_indirect and int(stream.N) == 4
         profile = stream.read_bytes()
+        for page in pdf.pages:  # WeasyPrint paints in DeviceRGB: PDF/X-4 wants it to mean a calibrated RGB
+            default = page.obj.Resources.ColorSpace.DefaultRGB
+            assert default[0] == "/ICCBased" and int(default[1].N) == 3
+            assert ImageCms.ImageCmsProfile(BytesIO(default[1].read_bytes())).profile.xcolor_space == "RGB "
     assert profile == PROFILE.read_bytes()  # the shipped profile, whole
     read = ImageCms.ImageCmsProfile(BytesIO(profile)).profile  # LittleCMS reads it
     assert (read.xcolor_space, read.connection_space, read.device_class) == ("CMYK", "Lab ", "prtr")
@@ -81,6 +85,7 @@ def test_the_other_layouts_have_no_output_intent(dist: Path) -> None:
     for tail in (".pdf", "-large-print.pdf", "-booklet-pages.pdf"):
         with pikepdf.open(output(dist, "hay-fever", tail)) as pdf:
             assert "/OutputIntents" not in pdf.Root
+            assert "/DefaultRGB" not in pdf.pages[0].obj.Resources.ColorSpace
 
 
 # --- Boxes and crop marks -----------------------------------------------------------------------------------
