@@ -28,9 +28,13 @@ MEDIA_TYPES = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
     ".svg": "image/svg+xml", ".webp": "image/webp",
     ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
+    ".icc": "application/vnd.iccprofile", ".icm": "application/vnd.iccprofile",
 }
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2"}
+PROFILE_SUFFIXES = {".icc", ".icm"}  # the press PDF's output profile
+ICC_CLASSES = {b"scnr": "an input (scanner)", b"mntr": "a display", b"link": "a device link",
+               b"spac": "a colour space", b"abst": "an abstract", b"nmcl": "a named colour"}
 RASTER_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 MAX_ASSET_BYTES = 20 * 1024 * 1024  # a photo for a leaflet needs a fraction of this
 MAX_SVG_DEPTH = 100  # groups inside groups: drawings need a handful
@@ -130,6 +134,8 @@ def _checked(path: Path, suffix: str, size: int, mtime_ns: int) -> str | ValueEr
             clean_svg(data)
         elif suffix in FONT_SUFFIXES:
             _check_font(path)
+        elif suffix in PROFILE_SUFFIXES:
+            check_cmyk_profile(data)
         else:
             _check_raster(path, suffix)
     except ValueError as error:
@@ -197,6 +203,21 @@ def _check_font(path: Path) -> None:
             font["cmap"], font["head"]  # noqa: B018 (reading the tables is the check)
     except (TTLibError, OSError, KeyError, AssertionError, ValueError, EOFError) as error:
         raise ValueError(f"is not a readable font ({_reason(error)})") from None
+
+
+def check_cmyk_profile(data: bytes) -> None:
+    """An ICC profile a press PDF can name as its output intent: whole, CMYK, of a printer (output) class."""
+    if len(data) < 132 or data[36:40] != b"acsp" or int.from_bytes(data[:4], "big") != len(data):
+        raise ValueError("is not an ICC profile (its header is missing or gives another size): use the .icc "
+                         "file your print shop supplies")
+    space, device = data[16:20].decode("latin-1").strip(), data[12:16]
+    if space != "CMYK":
+        raise ValueError(f"is an ICC profile for {space or 'an unknown colour space'}, not CMYK: the press "
+                         "PDF needs the CMYK profile of the printing condition (ask your print shop)")
+    if device != b"prtr":
+        kind = ICC_CLASSES.get(device, "an unknown")
+        raise ValueError(f"is {kind} profile, not a printer (output) profile: the press PDF needs the "
+                         "printing condition's output profile")
 
 
 def _reason(error: BaseException) -> str:

@@ -17,14 +17,17 @@ The pages are placed as vector content (fonts, paths and images are carried over
 rasterised), each clipped to its MediaBox: TrimBox and BleedBox are ignored, as our booklet pages have no
 bleed. Links and other annotations are left out: the sheets are for printing, and a link to a named
 destination would point into a document that no longer exists. The output is not tagged and claims no PDF/UA
-(the input's structure tree, XMP metadata and outlines are not copied). The same input gives the same bytes:
-the file identifier is a hash of the input and the options, and nothing is taken from the clock.
+(the input's structure tree and outlines are not copied), but it keeps the input's document metadata: its
+information dictionary (title, author, subject, keywords, dates), language and XMP metadata, with the XMP's
+claims of conformance (PDF/UA, PDF/A, PDF/X) taken out. The same input gives the same bytes: the file
+identifier is a hash of the input and the options, and nothing is taken from the clock.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from io import BytesIO
 
@@ -34,6 +37,10 @@ from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
 CREATOR = "leafbind"
 SIZE_TOLERANCE = 0.01  # pt: pages whose width and height differ by more than this are not the same size
+# An XMP property claiming conformance to a standard (pdfuaid:part, pdfaid:conformance, pdfxid:GTS_PDFXVersion
+# …), as an attribute or an element: the sheets are not tagged, have no output intent, and claim none.
+CONFORMANCE_CLAIM = re.compile(r'\s(pdfuaid|pdfaid|pdfxid):\w+="[^"]*"'
+                               r"|<(pdfuaid|pdfaid|pdfxid):(\w+)>[^<]*</\2:\3>")
 
 Side = tuple[int | None, int | None]  # (left, right): 0-based page indexes of the leaflet, None for a blank
 
@@ -43,9 +50,9 @@ def impose_booklet(pages_pdf: bytes, *, sheet_width: float | None = None, title:
     """The PDF of booklet sheets for the leaflet PDF `pages_pdf`; see the module docstring.
 
     `sheet_width` (pt) makes the sheets that wide when it is more than two pages, with the pair centred on the
-    fold: two A5 pages are 296 mm, A4 is 297 mm. `title` and `author` go into the document information
-    (/Title, /Author) when given; /Creator is "leafbind". Raises ValueError if the input is not a readable
-    PDF, has no pages, or has pages of different sizes.
+    fold: two A5 pages are 296 mm, A4 is 297 mm. The input's document metadata is kept; `title` and `author`
+    replace its /Title and /Author when given; /Creator is "leafbind". Raises ValueError if the input is not a
+    readable PDF, has no pages, or has pages of different sizes.
     """
     reader = _read(pages_pdf)
     width, height = page_size(reader.pages)
@@ -54,7 +61,7 @@ def impose_booklet(pages_pdf: bytes, *, sheet_width: float | None = None, title:
     writer.pdf_header = reader.pdf_header
     for side in booklet_sides(len(reader.pages)):
         _add_side(writer, reader.pages, side, (width, height), sheet)
-    _set_metadata(writer, title, author)
+    _set_metadata(writer, reader, title, author)
     writer._ID = _file_identifier(pages_pdf, title, author)  # pypdf has no public setter for /ID
     writer.compress_identical_objects()
     out = BytesIO()
@@ -135,13 +142,24 @@ def _placeable(page: PageObject) -> PageObject:
     return page
 
 
-def _set_metadata(writer: PdfWriter, title: str | None, author: str | None) -> None:
-    info = {"/Creator": CREATOR, "/Producer": "pypdf"}
+def _set_metadata(writer: PdfWriter, reader: PdfReader, title: str | None, author: str | None) -> None:
+    """The input's information dictionary, language and XMP metadata (without its conformance claims), with
+    `title` and `author` when given; /Creator is leafbind (the /Producer stays the input's, as in its XMP)."""
+    info = {"/Producer": "pypdf", **(reader.metadata or {}), "/Creator": CREATOR}
     if title is not None:
         info["/Title"] = title
     if author is not None:
         info["/Author"] = author
     writer.metadata = info
+    catalog = reader.trailer["/Root"]
+    if "/Lang" in catalog:
+        writer.root_object[NameObject("/Lang")] = catalog["/Lang"]
+    xmp = catalog.get("/Metadata")
+    if xmp is not None:
+        text = xmp.get_object().get_data().decode("utf-8")
+        writer.xmp_metadata = CONFORMANCE_CLAIM.sub("", text).encode("utf-8")
+        writer.root_object["/Metadata"].get_object().update(
+            {NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
 
 
 def _file_identifier(pages_pdf: bytes, title: str | None, author: str | None) -> ArrayObject:

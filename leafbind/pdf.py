@@ -1,5 +1,6 @@
 """RenderedLeaflet → print-ready, tagged PDF bytes via WeasyPrint, reading only the files the asset gate
-checked."""
+checked, then finished (finishing.py): artifacts marked, and a PDF/X file given its output intent, bleed and
+crop marks."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from urllib.parse import unquote
 
 from .assets import asset_bytes
 from .errors import Problem, ProblemReport
+from .finishing import OutputIntent, finish, profile_description
 from .model import Asset
+from .paths import builtin_dir
 from .project import Project
 from .render import HEADINGS, TEXT_BLOCKS, BlockRef, PageStart, PrintDocument, RenderedLeaflet, fold
 
@@ -24,6 +27,13 @@ DEFAULT_VARIANT = "pdf/ua-1"
 # assets.
 BASE_URL = "file:///leafbind/"
 FONT_EPOCH = 2082844800  # seconds from 1904-01-01, the epoch of a font's `head` dates, to 1970-01-01
+# The press PDF's printing condition unless leafbind.toml names the print shop's (`[press] output_profile`):
+# offset on grade 1 coated paper, the CGATS TR 006 characterisation (GRACoL 2006), a registered condition
+# (assets/profiles/README.md says how the profile was made from its data, and its licence).
+BUILTIN_PROFILE = "profiles/cgats-tr006-coated.icc"
+BUILTIN_CONDITION = "CGATS TR 006"
+BUILTIN_INFO = ("GRACoL 2006 Coated #1: offset on grade 1 coated paper (ISO 12647-2 paper type 1), "
+                "characterisation data CGATS TR 006")
 
 
 def pdf_variants() -> list[str]:
@@ -123,7 +133,7 @@ def make_pdf_and_pages(rendered: RenderedLeaflet, printed: PrintDocument, projec
     with _Reused.lock, _captured(display) as problems, _document_id(identity), \
             _reproducible_fonts(leaflet.last_changed):
         stylesheet = _Reused.stylesheet(printed.css, BASE_URL, fetcher, problems, display)
-        options = dict(stylesheets=[stylesheet], pdf_variant=variant,
+        options = dict(stylesheets=[stylesheet], pdf_variant=variant, pdf_tags=True,  # PDF/X tagged too
                        pdf_identifier=hashlib.md5(identity.encode()).hexdigest().encode(),
                        uncompressed_pdf=False, cache=_Reused.images)
         document = HTML(string=printed.html, base_url=BASE_URL, url_fetcher=fetcher).render(
@@ -132,7 +142,10 @@ def make_pdf_and_pages(rendered: RenderedLeaflet, printed: PrintDocument, projec
         _Reused.forget_failed_images()
     if problems:
         raise ProblemReport(problems)
-    return data, page_starts(document) if pages else ()
+    starts = page_starts(document) if pages else ()
+    if not variant.startswith("pdf/x"):
+        return finish(data), starts
+    return finish(data, output_intent(project), _srgb_profile()), starts
 
 
 def page_starts(document) -> tuple[PageStart, ...]:
@@ -181,6 +194,26 @@ def _tag(element) -> str:
     """An element's tag without its namespace."""
     tag = element.tag if isinstance(element.tag, str) else ""
     return tag.rsplit("}", 1)[-1]
+
+
+def _srgb_profile() -> bytes:
+    """The sRGB profile WeasyPrint ships, and embeds itself in PDF/A files (the ICC's sRGB2014): what its
+    DeviceRGB means."""
+    from importlib.resources import files
+
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def output_intent(project: Project) -> OutputIntent:
+    """The printing condition of a PDF/X file: the project's own profile (checked when the settings were
+    read), else leafbind's."""
+    profile = project.settings.output_profile
+    if profile is None:
+        data = (builtin_dir("assets") / BUILTIN_PROFILE).read_bytes()
+        return OutputIntent(data, BUILTIN_CONDITION, BUILTIN_INFO)
+    data = asset_bytes(profile)
+    info = profile_description(data) or profile.href
+    return OutputIntent(data, project.config.press.output_condition, info)
 
 
 @contextmanager

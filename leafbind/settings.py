@@ -18,7 +18,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .assets import resolve_asset
+from .assets import PROFILE_SUFFIXES, resolve_asset
 from .citations import style_problem
 from .colours import check_palette, make_palette, parse_colour
 from .errors import Problem, ProblemReport, did_you_mean, plural
@@ -68,6 +68,14 @@ class ContactEntry(Schema):
     note: Paragraph | None = None  # e.g. "In an emergency, call 999."
 
 
+class PressConfig(Schema):
+    """`[press]` in leafbind.toml: the press PDF's printing condition (default: leafbind's own profile)."""
+
+    output_profile: Text | None = None  # the print shop's CMYK (printer) ICC profile, inside the project
+    # its name in the ICC's registry of characterisations (e.g. "FOGRA39"); "Custom" when it has none
+    output_condition: Text = "Custom"
+
+
 Threshold = Annotated[float, Field(ge=0, le=100)]
 Count = Annotated[int, Field(strict=True, ge=1)]
 
@@ -112,10 +120,12 @@ class ProjectConfig(Schema):
     layout: dict[str, LayoutEntry] = {}
     contact: ContactEntry | None = None
     check: CheckConfig = CheckConfig()
+    press: PressConfig = PressConfig()
 
 
 TABLES: dict[str, type[BaseModel]] = {"": ProjectConfig, "contact": ContactEntry, "check": CheckConfig,
-                                      "layout": LayoutEntry, "check.lang": ReadabilityLimits}
+                                      "layout": LayoutEntry, "check.lang": ReadabilityLimits,
+                                      "press": PressConfig}
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,7 @@ class Settings:
     config: ProjectConfig
     source: str = ""  # the text of leafbind.toml, to locate a setting's line in later messages
     logo: Asset | None = None
+    output_profile: Asset | None = None  # `[press] output_profile`, checked: a CMYK printer profile
 
     def line(self, key: str | None) -> int | None:
         return config_line(self.source, key)
@@ -149,9 +160,10 @@ def read_settings(root: Path) -> Settings:
     checks = _Checks(root, text)
     config = checks.schema(raw)
     logo = checks.all(config)
+    profile = checks.output_profile(config) if checks.ok("press") else None
     if checks.problems:
         raise ProblemReport(checks.problems)
-    return Settings(config, text, logo)
+    return Settings(config, text, logo, profile)
 
 
 @dataclass
@@ -269,6 +281,15 @@ class _Checks:
             return resolve_asset(self.root, config.logo, self.root)
         except ValueError as error:
             self.problem("logo", str(error))
+            return None
+
+    def output_profile(self, config: ProjectConfig) -> Asset | None:
+        if not config.press.output_profile:
+            return None
+        try:
+            return resolve_asset(self.root, config.press.output_profile, self.root, PROFILE_SUFFIXES)
+        except ValueError as error:
+            self.problem("press.output_profile", str(error))
             return None
 
 

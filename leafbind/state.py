@@ -57,6 +57,8 @@ class Fingerprints:
     def _shared(self, project: Project, version: str) -> str:
         """What every leaflet depends on: leafbind itself, its settings, and every layout and font file."""
         parts = [f"leafbind {version}", project.config_source]
+        if project.settings.output_profile:  # the press PDF embeds it
+            parts.append(f"output profile {project.settings.output_profile.digest}")
         folders = (*project.layout_dirs, *(folder / "fonts" for folder in project.asset_dirs))
         for folder in folders:
             if folder.is_dir():

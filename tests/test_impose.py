@@ -179,19 +179,23 @@ def test_metadata_has_title_author_and_creator_and_claims_no_tagging() -> None:
     source = weasyprint_pdf(leaflet_html(3, body=link), pdf_variant="pdf/ua-1")
     root = PdfReader(BytesIO(source)).trailer["/Root"]
     assert "/StructTreeRoot" in root and "/Metadata" in root  # so the checks below can fail
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
     reader = PdfReader(BytesIO(impose_booklet(source, title="Knee pain", author="Dr Ada Lee")))
     assert reader.metadata["/Title"] == "Knee pain"
     assert reader.metadata["/Author"] == "Dr Ada Lee"
     assert reader.metadata["/Creator"] == "leafbind"
     root = reader.trailer["/Root"]
-    for key in ("/StructTreeRoot", "/MarkInfo", "/Metadata", "/Outlines"):
+    for key in ("/StructTreeRoot", "/MarkInfo", "/Outlines"):
         assert key not in root
     assert all("/StructParents" not in page and "/Annots" not in page for page in reader.pages)
+    xmp = root["/Metadata"].get_object().get_data().decode()  # kept (issue 13), without the PDF/UA claim
+    assert "<dc:title>" in xmp and "pdfuaid:part" not in xmp
 
 
-def test_without_title_or_author_the_information_has_neither(a5_pdfs: dict[int, bytes]) -> None:
+def test_without_title_or_author_the_inputs_are_kept(a5_pdfs: dict[int, bytes]) -> None:
     metadata = PdfReader(BytesIO(impose_booklet(a5_pdfs[4]))).metadata
-    assert "/Title" not in metadata and "/Author" not in metadata and metadata["/Creator"] == "leafbind"
+    assert metadata["/Title"] == "Test leaflet"  # the input's <title>
+    assert "/Author" not in metadata and metadata["/Creator"] == "leafbind"
 
 
 def test_half_letter_pages_make_letter_landscape_sheets() -> None:
