@@ -71,7 +71,7 @@ def make_epub(rendered: RenderedLeaflet) -> bytes:
     # No page list: ebooklib would take every element with an id and an epub:type for a page break (the
     # author and citation sections), and an e-book made from no printed edition has no pages to list.
     writer = _Writer(buffer, book, {"mtime": modified, "epub3_landmark": True, "landmark_title": "Landmarks",
-                                    "epub3_pages": False, "raise_exceptions": True})
+                                    "epub3_pages": False})
     writer.process()
     writer.write()
     return _repack(buffer.getvalue(), modified)
