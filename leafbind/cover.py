@@ -4,6 +4,7 @@ accent colour, in the bundled Atkinson Hyperlegible, the same bytes on every mac
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +18,8 @@ KICKER = "PATIENT INFORMATION"
 # Each face is two files: the Latin Extended letters (ő, ł, ş …) are in the second.
 FACES = {"bold": ("AtkinsonHyperlegible-Bold.ttf", "AtkinsonHyperlegible-Bold-LatinExt.ttf"),
          "regular": ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Regular-LatinExt.ttf")}
+# Hyphens the fonts lack, drawn as the hyphen-minus they have: hyphen, non-breaking hyphen, figure dash.
+SUBSTITUTES = {0x2010: "-", 0x2011: "-", 0x2012: "-"}
 
 
 class CoverError(ValueError):
@@ -93,6 +96,9 @@ def _draw(draw, block: _Block, x: int, baseline: int, colour: str) -> None:
 def _fit(face: str, text: str, width: int, sizes: tuple[int, ...], most: int) -> _Block:
     """The largest of `sizes` at which `text` fits `width` in at most `most` lines (wrapped between words, a
     word too long for a line broken in it); at the smallest size, what does not fit ends in an ellipsis."""
+    # Invisible format characters (a soft hyphen, a zero-width space) are left out: the lines break between
+    # words only, and the fonts would draw them as visible marks.
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf").translate(SUBSTITUTES)
     text = " ".join(text.split())
     for size in sizes:
         lines = _wrap(face, size, text, width)

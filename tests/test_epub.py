@@ -200,20 +200,30 @@ def test_cover_picture_is_the_cover_image_and_the_cover_page_shows_it(ankle: Epu
                                 "Edition 2, PIL-0042.")
 
 
-def test_cover_picture_follows_the_title_and_accent_and_is_the_same_when_built_twice(project: Path) -> None:
-    def cover(out: str) -> bytes:
-        build(project, project / out, slugs=("ankle-sprain",), formats=("epub",))
-        book = Epub(project / out / "ankle-sprain" / "ankle-sprain-ed2.epub")
-        return book.zip.read(book.base + book.item("cover-image"))
+def built_cover(project: Path, out: str) -> bytes:
+    """The cover picture of ankle-sprain's e-book, built into `out`."""
+    build(project, project / out, slugs=("ankle-sprain",), formats=("epub",))
+    book = Epub(project / out / "ankle-sprain" / "ankle-sprain-ed2.epub")
+    return book.zip.read(book.base + book.item("cover-image"))
 
-    first, second = cover("one"), cover("two")
+
+def test_cover_picture_follows_the_title_and_accent_and_is_the_same_when_built_twice(project: Path) -> None:
+    first, second = built_cover(project, "one"), built_cover(project, "two")
     assert first == second
     edit(project / "leafbind.toml", 'accent = "#1d5c8c"', 'accent = "#7a2e0e"')
-    recoloured = cover("three")
+    recoloured = built_cover(project, "three")
     assert Image.open(io.BytesIO(recoloured)).getpixel((5, 5)) == (0x7A, 0x2E, 0x0E)
     edit(project / "leaflets" / "ankle-sprain.md", "title: Sprained ankle", "title: A sprained ankle")
-    retitled = cover("four")
+    retitled = built_cover(project, "four")
     assert len({first, recoloured, retitled}) == 3
+
+
+def test_invisible_characters_in_the_title_are_not_drawn_on_the_cover(project: Path) -> None:
+    plain = built_cover(project, "plain")
+    # a soft hyphen and a zero-width space, as pasted from a word processor
+    source = project / "leaflets" / "ankle-sprain.md"
+    edit(source, "title: Sprained ankle", "title: Sprain\u00aded ankle\u200b")
+    assert built_cover(project, "pasted") == plain
 
 
 def test_a_letter_the_bundled_fonts_lack_stops_the_e_book_with_a_message(project: Path) -> None:
