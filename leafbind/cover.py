@@ -96,8 +96,10 @@ def _draw(draw, block: _Block, x: int, baseline: int, colour: str) -> None:
 def _fit(face: str, text: str, width: int, sizes: tuple[int, ...], most: int) -> _Block:
     """The largest of `sizes` at which `text` fits `width` in at most `most` lines (wrapped between words, a
     word too long for a line broken in it); at the smallest size, what does not fit ends in an ellipsis."""
-    # Invisible format characters (a soft hyphen, a zero-width space) are left out: the lines break between
-    # words only, and the fonts would draw them as visible marks.
+    # Accents composed with their letters (Pillow's basic layout places no separate mark); invisible format
+    # characters (a soft hyphen, a zero-width space) left out: the lines break between words only, and the
+    # fonts would draw them as visible marks.
+    text = unicodedata.normalize("NFC", text)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf").translate(SUBSTITUTES)
     text = " ".join(text.split())
     for size in sizes:
