@@ -1,4 +1,5 @@
-"""RenderedLeaflet → EPUB 3 bytes via ebooklib: accessible metadata, nav + NCX, and a deterministic zip."""
+"""RenderedLeaflet → EPUB 3 bytes via ebooklib: a cover picture, accessible metadata, nav + NCX, and a
+deterministic zip."""
 
 from __future__ import annotations
 
@@ -12,13 +13,31 @@ from html import escape
 
 import lxml.html
 from ebooklib import epub
+from lxml import etree
 
 from .assets import asset_bytes
+from .cover import CoverError, CoverText, draw_cover
 from .errors import LeafbindError
 from .layouts import PAPER
-from .render import BACK, FRONT, HEADINGS, TEXT_BLOCKS, BlockRef, EpubPage, PageStart, RenderedLeaflet, fold
+from .render import (
+    BACK,
+    COVER_IMAGE,
+    FRONT,
+    HEADINGS,
+    TEXT_BLOCKS,
+    BlockRef,
+    EpubPage,
+    PageStart,
+    RenderedLeaflet,
+    fold,
+)
 
 STYLESHEET = "leaflet.css"
+CONTENTS = "Contents"  # the navigation document's heading (and its title)
+# EPUB Accessibility 1.1 §3: what the e-book conforms to. tests/test_ace.py runs DAISY Ace on the e-books of
+# the scenarios and fails on any violation it reports, so the claim is checked, not just made.
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def identifier(rendered: RenderedLeaflet) -> str:
@@ -50,6 +69,7 @@ def make_epub(rendered: RenderedLeaflet, printed_pages: tuple[PageStart, ...] = 
             raise LeafbindError(f"the e-book can't be made: {error}") from None
         book.add_item(epub.EpubItem(uid=f"asset-{number}", file_name=asset.href, media_type=asset.media_type,
                                     content=content))
+    book.set_cover(COVER_IMAGE, _cover(rendered), create_page=False)  # the picture; cover.xhtml shows it
     pages = {}
     for page in rendered.epub_pages:
         item = epub.EpubHtml(uid=page.file_name.removesuffix(".xhtml"), file_name=page.file_name,
@@ -60,18 +80,56 @@ def make_epub(rendered: RenderedLeaflet, printed_pages: tuple[PageStart, ...] = 
     book.toc = _contents(rendered)
     cover, body = _page(rendered, "cover"), _page(rendered, "bodymatter")
     book.guide = [{"type": "cover", "href": cover.file_name, "title": cover.title},
+                  {"type": "toc", "href": "nav.xhtml", "title": CONTENTS},
                   {"type": "text", "href": body.file_name, "title": leaflet.title}]
     book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav(uid="nav", file_name="nav.xhtml"))
+    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title=CONTENTS)
+    nav.add_item(stylesheet)
+    book.add_item(nav)
     places = {page.file_name: page.place for page in rendered.epub_pages}
     book.spine = [*(item for name, item in pages.items() if places[name] == FRONT), "nav",
                   *(item for name, item in pages.items() if places[name] != FRONT)]
     modified = datetime.combine(leaflet.last_changed, datetime.min.time())
     buffer = io.BytesIO()
-    epub.write_epub(buffer, book, {"mtime": modified, "epub3_landmark": True, "landmark_title": "Landmarks",
-                                   "epub3_pages": False})
+    # ebooklib's own page list is off: it takes every element with an id and an epub:type for a page break
+    # (the author and citation sections). The page list is the printed handout's (mark_printed_pages).
+    writer = _Writer(buffer, book, {"mtime": modified, "epub3_landmark": True, "landmark_title": "Landmarks",
+                                    "epub3_pages": False})
+    writer.process()
+    writer.write()
     return _repack(buffer.getvalue(), modified,
                    {"EPUB/nav.xhtml": lambda nav: _with_page_list(nav, page_list)})
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, with what its options don't give: the package's language (xml:lang, which DAISY Ace
+    requires beside dc:language), and the landmarks kept in the navigation document for reading apps but
+    hidden from readers (`hidden`, EPUB 3.3 §7.4.1), so that the page shows only the contents."""
+
+    def _write_opf_file(self, root):
+        root.set(XML_LANG, self.book.language)
+        super()._write_opf_file(root)
+
+    def _get_nav(self, item):
+        tree = etree.fromstring(super()._get_nav(item))
+        namespaces = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+        for landmarks in tree.xpath("//x:nav[@epub:type='landmarks']", namespaces=namespaces):
+            landmarks.set("hidden", "hidden")
+        for toc in tree.xpath("//x:nav[@epub:type='toc']", namespaces=namespaces):
+            toc.set("id", "toc")  # ebooklib's is "id"
+        return etree.tostring(tree, pretty_print=True, encoding="utf-8", xml_declaration=True,
+                              doctype="<!DOCTYPE html>")
+
+
+def _cover(rendered: RenderedLeaflet) -> bytes:
+    """The cover picture (cover.py): the leaflet's title, the organisation and the accent colour."""
+    leaflet, palette = rendered.leaflet, rendered.palette
+    edition = " · ".join(filter(None, (f"Edition {leaflet.edition}", leaflet.code)))
+    try:
+        return draw_cover(CoverText(leaflet.title, rendered.organisation, edition, palette.accent,
+                                    palette.text, palette.paper))
+    except CoverError as error:
+        raise LeafbindError(f"the e-book's cover can't be drawn: {error}") from None
 
 
 def _describe(book: epub.EpubBook, rendered: RenderedLeaflet) -> None:
@@ -95,24 +153,25 @@ def _describe(book: epub.EpubBook, rendered: RenderedLeaflet) -> None:
 
 def _accessibility(rendered: RenderedLeaflet) -> list[tuple[str, str]]:
     """schema.org accessibility metadata (EPUB Accessibility 1.1 §2): what a reader can rely on."""
-    has_images = any(asset.media_type.startswith("image/") for asset in rendered.assets)
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-    if has_images:
-        features.append("alternativeText")
-    if any("<table" in page.html for page in rendered.epub_pages):
-        features.append("table")
+    # Every e-book has at least one image, its cover, and every image has a text alternative.
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability",
+                "alternativeText"]
     if any('epub:type="pagebreak"' in page.html for page in rendered.epub_pages):
         features += ["pageBreakMarkers", "pageNavigation"]
     summary = ("Text-only reading is fully supported: every image has a text alternative, headings mark each "
                "section, and the contents list links to every section. Reading apps can change the font, "
-               "size and colours. No flashing, sound or motion.")
+               "size and colours. No flashing, sound or motion. It meets EPUB Accessibility 1.1 at WCAG 2.2 "
+               "Level AA.")
     return [
         ("schema:accessMode", "textual"),
-        *([("schema:accessMode", "visual")] if has_images else []),
+        ("schema:accessMode", "visual"),
         ("schema:accessModeSufficient", "textual"),
         *(("schema:accessibilityFeature", feature) for feature in features),
         ("schema:accessibilityHazard", "none"),
         ("schema:accessibilitySummary", summary),
+        ("dcterms:conformsTo", CONFORMS_TO),
+        # who vouches for the claim: the publishing organisation, else the tool that made and checked it
+        ("a11y:certifiedBy", rendered.organisation or "leafbind"),
     ]
 
 

@@ -34,12 +34,14 @@ from .settings import ContactEntry
 
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""")
 FRONT, BODY, BACK = "front", "body", "back"  # where an e-book page stands in the book
+COVER_IMAGE = "cover.png"  # the e-book's cover picture (drawn by cover.py), beside its pages
 
 
 @dataclass(frozen=True)
 class EpubPageSpec:
-    """One page of the e-book: its file, its template, the title the contents show (None: the leaflet's own),
-    its EPUB structural semantics, and where it stands. The one table of the e-book's pages, `EPUB_PAGES`."""
+    """One page of the e-book: its file, its template, the title the contents show (None: the leaflet's own;
+    Jinja, seeing `context`, for a title that depends on the leaflet), its EPUB structural semantics, and
+    where it stands. The one table of the e-book's pages, `EPUB_PAGES`."""
 
     file_name: str
     template: str
@@ -54,7 +56,9 @@ EPUB_PAGES = (
     EpubPageSpec("leaflet.xhtml", "epub/leaflet.html.jinja", None, "bodymatter", BODY),
     # if it has sources
     EpubPageSpec("sources.xhtml", "epub/sources.html.jinja", "Sources", "bibliography", BACK),
-    EpubPageSpec("authors.xhtml", "epub/author-bio.html.jinja", "About the authors", "appendix", BACK),
+    EpubPageSpec("authors.xhtml", "epub/author-bio.html.jinja",
+                 "About the {{ 'authors' if context.leaflet.authors|length > 1 else 'author' }}", "appendix",
+                 BACK),
     EpubPageSpec("cite.xhtml", "epub/cite.html.jinja", "Cite this leaflet", "appendix", BACK),
 )
 
@@ -120,6 +124,7 @@ class RenderedLeaflet:
     epub_pages: tuple[EpubPage, ...]
     epub_css: str
     assets: tuple[Asset, ...]  # every file the outputs embed: images, photos, logo, fonts
+    palette: Palette  # the colours, for what is drawn rather than styled (the e-book's cover picture)
 
     def print_document(self, layout: str) -> PrintDocument:
         return next(printed for printed in self.prints if printed.layout.name == layout)
@@ -141,6 +146,7 @@ class LayoutContext:
     target: str  # print or epub
     layout: Layout | None = None  # the print layout; None for the EPUB
     page_size: str = ""  # the CSS `@page { size }` of the print layout
+    cover_image: str | None = None  # the e-book's cover picture (its file name); None in print
 
 
 def render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...] = (),
@@ -177,10 +183,10 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
                 citations=cite_leaflet(leaflet, styles, project.config.organisation, url),
                 references=reference_list(leaflet.sources, styles[0] if styles else "apa"),
                 palette=project.palette, contact=project.config.contact)
-    epub_context = LayoutContext(**base, qr=None, target="epub")
+    epub_context = LayoutContext(**base, qr=None, target="epub", cover_image=COVER_IMAGE)
     epub_css = _template(env, "epub.css").render(context=epub_context)
     pages = tuple(
-        EpubPage(page.file_name, page.title or leaflet.title, page.semantics,
+        EpubPage(page.file_name, _title(env, page, epub_context), page.semantics,
                  _template(env, page.template).render(context=epub_context), page.place)
         for page in EPUB_PAGES if page.semantics != "bibliography" or leaflet.sources
     )
@@ -195,7 +201,13 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
                 asset = _css_asset(project, href, name)
                 assets.setdefault(asset.href, asset)
     return RenderedLeaflet(leaflet, project.config.organisation, url, prints, epub_pages=pages,
-                           epub_css=epub_css, assets=tuple(sorted(assets.values(), key=lambda a: a.href)))
+                           epub_css=epub_css, assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
+                           palette=project.palette)
+
+
+def _title(env: Environment, page: EpubPageSpec, context: LayoutContext) -> str:
+    """The title of an e-book page, as its contents entry and its XHTML title show it."""
+    return env.from_string(page.title).render(context=context) if page.title else context.leaflet.title
 
 
 def _print(env: Environment, layout: Layout, context: LayoutContext, paper: str) -> PrintDocument:

@@ -11,9 +11,11 @@ import difflib
 import hashlib
 import json
 import math
+import os
 import posixpath
 import re
 import shutil
+import subprocess
 import tempfile
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -351,6 +353,64 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         return {}
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.name != STATE_FILE}
+
+
+# --- DAISY Ace ----------------------------------------------------------------------------------------------
+#
+# DAISY Ace (npm @daisy/ace, pinned in .ci/package.json and installed into .ci/node_modules by `npm ci` in
+# .ci/, as .ci/run does) checks an e-book's accessibility: the EPUB Accessibility 1.1 rules, and axe-core's
+# WCAG rules on every page in a headless Chromium (Debian's, PUPPETEER_EXECUTABLE_PATH). Its `ace-puppeteer`
+# starts Chromium with --no-sandbox itself, as running as root requires. It takes about 20 seconds a book.
+
+ACE = REPO / ".ci" / "node_modules" / ".bin" / "ace-puppeteer"
+ACE_INSTALL = ("run `cd .ci && PUPPETEER_SKIP_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci` and "
+               "`apt-get install chromium` (.ci/run does both)")
+
+
+def ace_violations(path: Path, work: Path) -> list[str]:
+    """Every violation DAISY Ace reports for the e-book, whatever its impact (minor, moderate, serious or
+    critical), one line each: `impact rule file: description`. Ace's reports go to `work`. Fails the test,
+    saying how to install it, when Ace or Chromium is missing: never a silent skip."""
+    chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium")
+    if not ACE.exists():
+        pytest.fail(f"DAISY Ace is not installed ({ACE.relative_to(REPO)} is missing): {ACE_INSTALL}",
+                     pytrace=False)
+    if not os.access(chromium, os.X_OK):
+        pytest.fail(f"DAISY Ace needs Chromium, and {chromium} is not there: {ACE_INSTALL} "
+                    "(or set PUPPETEER_EXECUTABLE_PATH)", pytrace=False)
+    (work / "temp").mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([str(ACE), "--silent", "--force", "--outdir", str(work / "report"), "--tempdir",
+                           str(work / "temp"), str(path)],
+                          env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium}, capture_output=True,
+                          text=True, timeout=900, check=False)
+    report_path = work / "report" / "report.json"
+    if done.returncode != 0 or not report_path.exists():
+        pytest.fail(f"DAISY Ace did not check {path.name} (exit status {done.returncode}):\n"
+                    f"{done.stdout}{done.stderr}", pytrace=False)
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    found = []
+    for subject in report["assertions"]:  # one per file: the package document, each page
+        for assertion in subject.get("assertions", []):
+            if assertion["earl:result"]["earl:outcome"] != "pass":
+                test, result = assertion["earl:test"], assertion["earl:result"]
+                where = subject["earl:testSubject"]["url"]
+                html = f" [{result['html']}]" if result.get("html") else ""
+                found.append(f"{test['earl:impact']} {test['dct:title']} {where}: "
+                             f"{result.get('dct:description', '')}{html}")
+    if report["earl:result"]["earl:outcome"] != "pass" and not found:
+        found.append(f"Ace's verdict is {report['earl:result']['earl:outcome']!r} with no violation listed")
+    return found
+
+
+def assert_accessible(books: list[Path], work: Path) -> None:
+    """DAISY Ace reports nothing for any of the e-books (checked two at a time: Ace spends much of its time
+    waiting for Chromium)."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ace") as pool:
+        checks = {book: pool.submit(ace_violations, book, work / f"{number}-{book.stem}")
+                  for number, book in enumerate(books)}
+        reports = [f"{book.name}:\n" + "\n".join(violations) for book, check in checks.items()
+                   if (violations := check.result())]
+    assert reports == [], "DAISY Ace reported:\n" + "\n\n".join(reports)
 
 
 # --- Golden files -------------------------------------------------------------------------------------------

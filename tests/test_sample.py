@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import REPO, build
+from conftest import REPO, assert_accessible, build
 
 from publish import cli
 
@@ -32,6 +32,8 @@ def test_the_readme_sample_builds_every_layout_and_passes_every_check_strictly(t
     assert {(output.slug, output.layout) for output in result.outputs if output.format == "pdf"} == {
         (slug, layout) for slug in slugs for layout in layouts}
     assert sorted(output.slug for output in result.outputs if output.format == "epub") == slugs
+    assert_accessible([root / "dist" / output.path for output in result.outputs if output.format == "epub"],
+                      tmp_path / "ace")  # DAISY Ace (tests/test_ace.py)
 
     check = CliRunner().invoke(cli, ["check", "--strict", "--project", str(root)])
     assert check.exit_code == 0, check.output
