@@ -105,24 +105,44 @@ def _read_font(path: Path, size: int, modified: int) -> tuple[frozenset[int], st
 
 
 def uncovered(coverage: FontCoverage, leaflet: Leaflet, display: str, project: Project) -> list[Uncovered]:
-    """Every character of the leaflet and its authors that no font has, once per file."""
-    source = leaflet.path.read_text("utf-8").splitlines()
+    """Every character of the leaflet and its authors that no font has, once per file. The files are read
+    again, for the lines, only when there is such a character."""
     found = _Found(coverage)
-    front = leaflet.origin
+    source = _Lines(leaflet.path)
+    front, end = leaflet.origin, leaflet.body_line - 1  # the front matter ends on the line before the body
     for key, text in (("title", leaflet.title), ("summary", leaflet.summary), ("id", leaflet.code)):
-        found.text(display, text, front.line_of((key,)), source, leaflet.body_line - 1)
+        found.text(display, text, source, front.line_of((key,)), end)
     for index, entry in enumerate(leaflet.sources):
         for key in ("title", "publisher", "author", "url"):
-            found.text(display, getattr(entry, key), front.line_of(("sources", index, key)), source,
-                       leaflet.body_line - 1)
+            found.text(display, getattr(entry, key), source, front.line_of(("sources", index, key)), end)
     for index, revision in enumerate(leaflet.history):
-        found.text(display, revision.note, front.line_of(("history", index, "note")), source,
-                   leaflet.body_line - 1)
+        found.text(display, revision.note, source, front.line_of(("history", index, "note")), end)
     for text, line in body_texts(leaflet.body, leaflet.body_line):
-        found.text(display, text, line, source, len(source))
-    if leaflet.authors:
-        found.authors(leaflet, project)
+        found.text(display, text, source, line)
+    authors = [(author, key) for author in leaflet.authors for key in ("name", "credentials", "bio")
+               if any(map(coverage.lacks, getattr(author, key) or ""))]
+    if authors:
+        found.authors(authors, project)
     return found.messages()
+
+
+class _Lines:
+    """A file's lines (NFC), read when first asked for."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.lines = path, None
+
+    def first(self, character: str, start: int, end: int | None) -> int:
+        """The first line from `start` to `end` (default: the last) holding `character`; else `start`."""
+        if self.lines is None:
+            try:
+                text = self.path.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self.lines = unicodedata.normalize("NFC", text).splitlines()
+        last = len(self.lines) if end is None else min(end, len(self.lines))
+        return next((number for number in range(start, last + 1) if character in self.lines[number - 1]),
+                    start)
 
 
 def body_texts(body: str, first_line: int) -> list[tuple[str, int]]:
@@ -152,33 +172,30 @@ class _Found:
         self.coverage = coverage
         self.lines: dict[tuple[str, str], list[int | None]] = {}
 
-    def text(self, display: str, text: str | None, line: int | None, source: list[str], last: int) -> None:
-        """Check `text`, which starts on `line` of the file whose lines are `source`: a character is placed
-        on the first line from there to `last` that holds it (where it was written, unless it was written as
-        an escape)."""
-        if not text:
-            return
-        for character in sorted(set(unicodedata.normalize("NFC", text)), key=ord):
+    def text(self, display: str, text: str | None, source: _Lines, line: int | None,
+             end: int | None = None) -> None:
+        """Check `text`, which starts on `line` of `source`: a character is placed on the first line from
+        there to `end` that holds it (where it was written, unless it was written as an escape)."""
+        for character in sorted(set(unicodedata.normalize("NFC", text or "")), key=ord):
             if self.coverage.lacks(character):
-                here = line
-                if line is not None:
-                    here = next((number for number in range(line, last + 1)
-                                 if character in unicodedata.normalize("NFC", source[number - 1])), line)
+                here = line if line is None else source.first(character, line, end)
                 found = self.lines.setdefault((display, character), [])
                 if here not in found:
                     found.append(here)
 
-    def authors(self, leaflet: Leaflet, project: Project) -> None:
+    def authors(self, authors: list, project: Project) -> None:
+        """Authors' names, credentials and bios with a character no font has, at their lines in
+        authors.yaml."""
         path = project.leaflets_dir / AUTHORS_FILE
         display = project.display(path)
         try:
             book = load_yaml_file(path, display)
-            source = path.read_text("utf-8").splitlines()
-        except (ProblemReport, OSError):
-            return
-        for author in leaflet.authors:
-            for key in ("name", "credentials", "bio"):
-                self.text(display, getattr(author, key), book.line_of((author.key, key)), source, len(source))
+        except ProblemReport:
+            book = None
+        source = _Lines(path)
+        for author, key in authors:
+            line = book.line_of((author.key, key)) if book else None
+            self.text(display, getattr(author, key), source, line)
 
     def messages(self) -> list[Uncovered]:
         fonts = ", ".join(self.coverage.families) or "none"
