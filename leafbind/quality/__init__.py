@@ -17,17 +17,7 @@ with report.html.jinja (the quality page), and quality.schema.json (the JSON rep
 """
 
 from .report import quality_page
-from .rules import (
-    ERROR,
-    SCHEMA_ID,
-    WARNING,
-    Finding,
-    Linter,
-    Quality,
-    QualityReport,
-    check_fonts,
-    make_linter,
-)
+from .rules import ERROR, SCHEMA_ID, WARNING, Finding, FontCheck, Linter, Quality, QualityReport, make_linter
 
-__all__ = ["ERROR", "SCHEMA_ID", "WARNING", "Finding", "Linter", "Quality", "QualityReport", "check_fonts",
+__all__ = ["ERROR", "SCHEMA_ID", "WARNING", "Finding", "FontCheck", "Linter", "Quality", "QualityReport",
            "make_linter", "quality_page"]

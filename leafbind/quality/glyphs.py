@@ -61,9 +61,12 @@ class Uncovered:
 def font_files(project: Project) -> tuple[Path, ...]:
     """The fonts that count, every link resolved: built-in, the project's assets/fonts/, and those its layouts
     name with url() (a name the asset gate refuses is left to the build, which reports it)."""
-    found = {path.resolve() for folder in (builtin_dir("assets") / "fonts", project.root / "assets" / "fonts")
-             if folder.is_dir() for path in folder.rglob("*")
-             if path.suffix.lower() in FONT_SUFFIXES and project.contains(path) and path.is_file()}
+    found = {path.resolve() for path in (builtin_dir("assets") / "fonts").glob("*")
+             if path.suffix.lower() in FONT_SUFFIXES}
+    own = project.root / "assets" / "fonts"
+    if own.is_dir():
+        found |= {path.resolve() for path in own.rglob("*")
+                  if path.suffix.lower() in FONT_SUFFIXES and project.contains(path) and path.is_file()}
     layouts = project.root / "layouts"
     for stylesheet in sorted(layouts.rglob("*.css")) if layouts.is_dir() else ():
         if not project.contains(stylesheet):
@@ -78,12 +81,20 @@ def font_files(project: Project) -> tuple[Path, ...]:
 
 
 def font_coverage(project: Project) -> FontCoverage:
-    """What the fonts of this project's outputs cover (each font read once per process while unchanged)."""
-    code_points: set[int] = set()
-    families: list[str] = []
+    """What the fonts of this project's outputs cover (read once per process while they are unchanged)."""
+    files = []
     for path in font_files(project):
         stat = os.stat(path)
-        covered, family = _read_font(path, stat.st_size, stat.st_mtime_ns)
+        files.append((path, stat.st_size, stat.st_mtime_ns))
+    return _coverage(tuple(files))
+
+
+@lru_cache(maxsize=8)
+def _coverage(files: tuple[tuple[Path, int, int], ...]) -> FontCoverage:
+    code_points: set[int] = set()
+    families: list[str] = []
+    for path, size, modified in files:
+        covered, family = _read_font(path, size, modified)
         code_points |= covered
         if family and family not in families:
             families.append(family)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ..errors import Problem, ProblemReport, plural
@@ -142,7 +143,11 @@ class Linter:
     authors: Path | None = None  # leaflets/authors.yaml, whose lines the findings about authors give
     authors_display: str = AUTHORS_FILE
     project: Project | None = None  # whose fonts `font-coverage` reads (none: the check is not run)
-    fonts: FontCoverage | None = None  # the characters those fonts have
+
+    @cached_property  # read at the first leaflet checked: a build that skips every leaflet never reads them
+    def fonts(self) -> FontCoverage | None:
+        """The characters the fonts of the project's outputs have."""
+        return font_coverage(self.project) if self.project is not None else None
 
     def author_line(self, key: str, name: str) -> int | None:
         """The line of author `key`'s `name` in authors.yaml. Authors keep no lines once checked (nothing else
@@ -180,15 +185,24 @@ def make_linter(project: Project, today: date) -> Linter:
     path = project.root / config.words  # inside the project: the settings were checked
     authors = project.leaflets_dir / AUTHORS_FILE
     words = load_plain_words(path, project.display(path))
-    return Linter(config, words, today, authors, project.display(authors), project, font_coverage(project))
+    return Linter(config, words, today, authors, project.display(authors), project)
 
 
-def check_fonts(project: Project, leaflet: Leaflet, display: str) -> tuple[Finding, ...]:
-    """The `font-coverage` findings alone: a build without the quality checks (`--no-lint`) still runs this
-    one, so that no character is ever left to the machine's fonts (unless `[check] disable` names it)."""
-    if FONT_COVERAGE in project.config.check.disable:
-        return ()
-    return tuple(sorted(_font_findings(font_coverage(project), leaflet, display, project)))
+@dataclass(frozen=True)
+class FontCheck:
+    """The `font-coverage` check alone: a build without the quality checks (`--no-lint`) still runs it, so
+    that no character is ever left to the machine's fonts (unless `[check] disable` names it)."""
+
+    project: Project
+
+    @cached_property  # read at the first leaflet checked, once per build
+    def coverage(self) -> FontCoverage:
+        return font_coverage(self.project)
+
+    def findings(self, leaflet: Leaflet, display: str) -> tuple[Finding, ...]:
+        if FONT_COVERAGE in self.project.config.check.disable:
+            return ()
+        return tuple(sorted(_font_findings(self.coverage, leaflet, display, self.project)))
 
 
 def _font_findings(coverage: FontCoverage, leaflet: Leaflet, display: str, project: Project) -> list[Finding]:
