@@ -69,9 +69,11 @@ def font_files(project: Project) -> tuple[Path, ...]:
                   if path.suffix.lower() in FONT_SUFFIXES and project.contains(path) and path.is_file()}
     layouts = project.root / "layouts"
     for stylesheet in sorted(layouts.rglob("*.css")) if layouts.is_dir() else ():
-        if not project.contains(stylesheet):
+        try:
+            text = stylesheet.read_text("utf-8", errors="replace") if project.contains(stylesheet) else ""
+        except OSError:  # the build reports a layout it can't read
             continue
-        for href in CSS_URL.findall(stylesheet.read_text("utf-8", errors="replace")):
+        for href in CSS_URL.findall(text):
             if Path(href.split("?")[0]).suffix.lower() in FONT_SUFFIXES:
                 try:
                     found.add(resolve_asset(project.root, href, project.root, FONT_SUFFIXES).path)
@@ -84,7 +86,10 @@ def font_coverage(project: Project) -> FontCoverage:
     """What the fonts of this project's outputs cover (read once per process while they are unchanged)."""
     files = []
     for path in font_files(project):
-        stat = os.stat(path)
+        try:
+            stat = os.stat(path)
+        except OSError:  # gone since it was listed
+            continue
         files.append((path, stat.st_size, stat.st_mtime_ns))
     return _coverage(tuple(files))
 
