@@ -46,7 +46,7 @@ from .output import (
 from .pdf import DEFAULT_VARIANT
 from .products import FORMATS, OutputFile, Product, choose_products
 from .project import Project
-from .quality import WARNING, Finding, Linter, make_linter
+from .quality import WARNING, Finding, FontCheck, Linter, make_linter
 from .review import review_catalogue, waiting_for_lock, write_quality_page
 from .state import BuildState, Fingerprints, LeafletRecord, OutputRecord, is_current, output_inputs
 from .validate import AuthorBook, load_authors
@@ -66,7 +66,7 @@ class BuildOptions:
     slugs: tuple[str, ...] = ()  # the leaflets to build (default: every leaflet)
     force: bool = False  # make every chosen output again, even those unchanged
     executor: Executor = LOCAL
-    lint: bool = True  # quality-check each leaflet made; one with quality errors is not made
+    lint: bool = True  # quality-check each leaflet made (off: font-coverage only); one with errors isn't made
     report: bool = False  # also write quality.html into the output folder
 
     @classmethod
@@ -238,6 +238,7 @@ def _make(run: _Run, made: _Made, paths: list[Path], linter: Linter | None,
     in_flight = {}
     step = _Steps(len(to_make), progress)
     build_id = uuid.uuid4().hex  # tells long-lived workers that files may have changed since their last build
+    fonts = FontCheck(project)  # for --no-lint (with the quality checks, the linter runs it)
 
     def jobs_to_run() -> Iterator[Job]:
         """Checked one at a time as the executor asks for work, so only the leaflets in flight are in
@@ -255,6 +256,9 @@ def _make(run: _Run, made: _Made, paths: list[Path], linter: Linter | None,
                 run.time("lint", time.perf_counter() - began)
                 made.findings[slug] = quality.findings
                 problems = [finding.as_problem() for finding in quality.errors]
+            elif leaflet is not None:  # --no-lint: still no character left to the machine's fonts
+                made.findings[slug] = fonts.findings(leaflet, project.display(leaflet.path))
+                problems = [finding.as_problem() for finding in made.findings[slug]]
             if leaflet is None or problems:
                 made.fail(run, slug, problems)
                 step(slug, "failed")

@@ -2,7 +2,7 @@
 and the starter's sample text left in — and the quality page built from the results.
 
 It checks one leaflet at a time and imports nothing above it, only leafbind's foundations (errors, model,
-settings, project, load, validate, markdown, paths). Running it over a catalogue (`publish check`) and
+settings, project, load, validate, markdown, paths, assets). Running it over a catalogue (`publish check`) and
 writing the page are leafbind/review.py's work.
 
     linter = make_linter(project, today)         # the project's [check] settings and plain-words list
@@ -12,12 +12,12 @@ writing the page are leafbind/review.py's work.
 
 Modules: rules.py (the rules, Linter, Finding, Quality, QualityReport), prose.py (the body as a reader meets
 it), readability.py (textstat's scores), plainwords.py with plain-words.yaml (the plain-words list),
-placeholders.py (the starter's sample texts), report.py with report.html.jinja (the quality page), and
-quality.schema.json (the JSON report's schema).
+placeholders.py (the starter's sample texts), glyphs.py (the characters the outputs' fonts have), report.py
+with report.html.jinja (the quality page), and quality.schema.json (the JSON report's schema).
 """
 
 from .report import quality_page
-from .rules import ERROR, SCHEMA_ID, WARNING, Finding, Linter, Quality, QualityReport, make_linter
+from .rules import ERROR, SCHEMA_ID, WARNING, Finding, FontCheck, Linter, Quality, QualityReport, make_linter
 
-__all__ = ["ERROR", "SCHEMA_ID", "WARNING", "Finding", "Linter", "Quality", "QualityReport", "make_linter",
-           "quality_page"]
+__all__ = ["ERROR", "SCHEMA_ID", "WARNING", "Finding", "FontCheck", "Linter", "Quality", "QualityReport",
+           "make_linter", "quality_page"]

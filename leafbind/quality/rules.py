@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ..errors import Problem, ProblemReport, plural
@@ -18,6 +19,8 @@ from ..model import Author, Leaflet
 from ..project import Project
 from ..settings import CheckConfig
 from ..validate import AUTHORS_FILE
+from .glyphs import CODE as FONT_COVERAGE
+from .glyphs import FontCoverage, font_coverage, uncovered
 from .placeholders import is_starter_author, is_starter_bio, placeholder_in
 from .plainwords import PlainWords, abbreviations, load_plain_words, spelled_out
 from .prose import Passage, Prose, read_prose, sentences
@@ -139,6 +142,12 @@ class Linter:
     today: date
     authors: Path | None = None  # leaflets/authors.yaml, whose lines the findings about authors give
     authors_display: str = AUTHORS_FILE
+    project: Project | None = None  # whose fonts `font-coverage` reads (none: the check is not run)
+
+    @cached_property  # read at the first leaflet checked: a build that skips every leaflet never reads them
+    def fonts(self) -> FontCoverage | None:
+        """The characters the fonts of the project's outputs have."""
+        return font_coverage(self.project) if self.project is not None else None
 
     def author_line(self, key: str, name: str) -> int | None:
         """The line of author `key`'s `name` in authors.yaml. Authors keep no lines once checked (nothing else
@@ -165,6 +174,7 @@ class Linter:
         run.media()
         run.front_matter()
         run.placeholders()
+        run.fonts()
         findings = sorted(f for f in run.findings if f.code not in self.config.disable)
         return Quality(leaflet.slug, display, leaflet.title, leaflet.lang, overall, sections, tuple(findings))
 
@@ -175,7 +185,29 @@ def make_linter(project: Project, today: date) -> Linter:
     path = project.root / config.words  # inside the project: the settings were checked
     authors = project.leaflets_dir / AUTHORS_FILE
     words = load_plain_words(path, project.display(path))
-    return Linter(config, words, today, authors, project.display(authors))
+    return Linter(config, words, today, authors, project.display(authors), project)
+
+
+@dataclass(frozen=True)
+class FontCheck:
+    """The `font-coverage` check alone: a build without the quality checks (`--no-lint`) still runs it, so
+    that no character is ever left to the machine's fonts (unless `[check] disable` names it)."""
+
+    project: Project
+
+    @cached_property  # read at the first leaflet checked, once per build
+    def coverage(self) -> FontCoverage:
+        return font_coverage(self.project)
+
+    def findings(self, leaflet: Leaflet, display: str) -> tuple[Finding, ...]:
+        if FONT_COVERAGE in self.project.config.check.disable:
+            return ()
+        return tuple(sorted(_font_findings(self.coverage, leaflet, display, self.project)))
+
+
+def _font_findings(coverage: FontCoverage, leaflet: Leaflet, display: str, project: Project) -> list[Finding]:
+    return [Finding(found.path, found.line, FONT_COVERAGE, ERROR, found.message)
+            for found in uncovered(coverage, leaflet, display, project)]
 
 
 @dataclass
@@ -361,6 +393,13 @@ class _Run:
         elif days <= self.config.review_notice:
             when = "today" if days == 0 else f"in {plural(days, 'day')}"
             self.find(line, "review-date", WARNING, f"the review date {review} is {when}: plan the review")
+
+    # --- Fonts: a character no font of the outputs has ------------------------------------------------------
+
+    def fonts(self) -> None:
+        if self.linter.project is not None and self.linter.fonts is not None:
+            self.findings.extend(_font_findings(self.linter.fonts, self.leaflet, self.display,
+                                                self.linter.project))
 
     # --- Placeholders: the starter's sample text, never replaced -------------------------------------------
 
