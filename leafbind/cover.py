@@ -15,9 +15,12 @@ MARGIN = 100
 BAND = 620  # the height of the accent band at the top, which holds the organisation
 FOOT = 28  # the accent strip along the bottom edge
 KICKER = "PATIENT INFORMATION"
-# Each face is two files: the Latin Extended letters (ő, ł, ş …) are in the second.
-FACES = {"bold": ("AtkinsonHyperlegible-Bold.ttf", "AtkinsonHyperlegible-Bold-LatinExt.ttf"),
-         "regular": ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Regular-LatinExt.ttf")}
+# Each face is three files, as in the layouts' font-family lists: the Latin Extended letters (ő, ł, ş …) are
+# in the second, and symbols (≥, →, ½ …) and Greek in the bundled symbols font, which has one weight.
+SYMBOLS = "LeafbindSymbols-Regular.ttf"
+FACES = {"bold": ("AtkinsonHyperlegible-Bold.ttf", "AtkinsonHyperlegible-Bold-LatinExt.ttf", SYMBOLS),
+         "regular": ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Regular-LatinExt.ttf",
+                     SYMBOLS)}
 # Hyphens the fonts lack, drawn as the hyphen-minus they have: hyphen, non-breaking hyphen, figure dash.
 SUBSTITUTES = {0x2010: "-", 0x2011: "-", 0x2012: "-"}
 

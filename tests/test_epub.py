@@ -15,6 +15,8 @@ from conftest import build, edit
 from lxml import etree
 from PIL import Image
 
+from leafbind.cover import CoverError, CoverText, draw_cover
+
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "c": "urn:oasis:names:tc:opendocument:xmlns:container", "x": "http://www.w3.org/1999/xhtml",
       "epub": "http://www.idpf.org/2007/ops"}
@@ -230,8 +232,17 @@ def test_a_letter_the_bundled_fonts_lack_stops_the_e_book_with_a_message(project
     edit(project / "leaflets" / "ankle-sprain.md", "title: Sprained ankle", "title: Sprained ankle Ж")
     result = build(project, formats=("epub",), slugs=("ankle-sprain",))
     assert result.failed == ("ankle-sprain",)
-    assert any('the e-book\'s cover can\'t be drawn: the bundled fonts have no letter "Ж" (U+0416)' in str(p)
-               for p in result.problems), [str(p) for p in result.problems]
+    # font-coverage finds it before the cover is drawn; the cover would refuse it too (cover.CoverError)
+    assert any("font-coverage" in str(p) and '"Ж" (U+0416' in str(p) for p in result.problems), \
+        [str(p) for p in result.problems]
+    with pytest.raises(CoverError, match=r'no letter "Ж" \(U\+0416\)'):
+        draw_cover(CoverText("Ж", "", "Edition 1", "#1f5f8b", "#1a1a1a", "#ffffff"))
+
+
+def test_symbols_on_the_cover_come_from_the_bundled_symbols_font() -> None:
+    cover = draw_cover(CoverText("Blood pressure ≥ 140 → see a nurse", "Clinic", "Edition 1", "#1f5f8b",
+                                 "#1a1a1a", "#ffffff"))
+    assert cover.startswith(b"\x89PNG")
 
 
 def test_pages_carry_bio_and_all_citation_styles(ankle: Epub) -> None:
