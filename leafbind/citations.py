@@ -327,6 +327,19 @@ class _Element(_Found):
             self.__dict__[name] = child
         return child
 
+    def iterchildren(self, *args, **kwargs):
+        # the children as a tuple kept, rather than lxml's walk each time (the tree no longer changes once
+        # `_Style` has parsed it)
+        if args or kwargs:
+            return super().iterchildren(*args, **kwargs)
+        children = self.__dict__.get("_children")
+        if children is None:
+            children = self.__dict__["_children"] = tuple(super().iterchildren())
+        return iter(children)
+
+    def getchildren(self):
+        return list(self.iterchildren())
+
     def calls_variable(self):
         known = self.__dict__.get("_calls_variable")
         if known is None:
@@ -456,6 +469,23 @@ class _Text(_Element, csl.Text):
         else:
             text = String(self.preformat(attributes["value"]))
         return text, language[:2]
+
+    def markup(self, text, language):
+        """citeproc.model.Text.markup, with the element's strip-periods, text-case and quotes read once."""
+        if not text:
+            return None
+        options = self.__dict__.get("_options")
+        if options is None:
+            options = self.__dict__["_options"] = (self.get("strip-periods", "false").lower() == "true",
+                                                   "text-case" in self.attrib,
+                                                   self.get("quotes", "false").lower() == "true")
+        strip_periods, cased, quoted = options
+        if strip_periods:
+            text = text.replace(".", "")
+        if cased:
+            text = self.case(text, language)
+        text = self.format(text)
+        return self.wrap(self.quote(text) if quoted else text)
 
 
 def _kept(element, key, work):
