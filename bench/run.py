@@ -305,7 +305,7 @@ def floor_worker(project_dir: Path, variant: str | None, html_dir: Path | None) 
     sizes = 0
     for leaflet in checked.leaflets:
         started = time.perf_counter()
-        rendered = render(leaflet, project, checked.logo, ("standard",))
+        rendered = render(leaflet, project, (project.layouts["standard"],))
         printed = rendered.prints[0]
         render_s += time.perf_counter() - started
         started = time.perf_counter()

@@ -4,11 +4,13 @@ shown as an editor knows them."""
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+@cache  # the package does not move while leafbind runs; asked three times for each asset a leaflet uses
 def builtin_dir(name: str) -> Path:
     """The built-in `layouts` or `assets`: inside the installed package, or beside it in a source checkout."""
     installed = PACKAGE_DIR / "builtin" / name

@@ -177,6 +177,121 @@ def test_particles_are_never_initials_in_any_style() -> None:
     cited = {citation.style: str(citation.html)
              for citation in cite_leaflet(leaflet, list(STYLES), ORGANISATION, ADDRESS)}
     assert cited["apa"].startswith("van der Berg, J. ")
-    assert cited["mla"].startswith("van der Berg, J. ")
+    assert cited["mla"].startswith("van der Berg, Jan. ")  # MLA 9 writes given names in full
     assert cited["ama"].startswith("van der Berg J. ")
     assert cited["harvard"].startswith("van der Berg, J. ")
+
+
+# --- As the style guides write them -------------------------------------------------------------------------
+
+# A leaflet whose title is a question, cited as a web page (a first edition with no leaflet code, so that each
+# style's own punctuation follows the title, as in the manuals' web page examples).
+QUESTION = replace(LEAFLET, title="Is my knee pain serious?", authors=(replace(TEAM, name="Jane Smith"),),
+                   edition=1, code=None)
+QUESTION_URL = "https://leaflets.example/knee-pain/"
+# Web-page sources: an organisation that is both author and publisher, and a team on its trust's website.
+NHS_PAGE = Source("Knee pain: when to see a GP?", "NHS", None, 2025, "https://www.nhs.uk/conditions/knee-pain/",
+                  date(2026, 9, 1))
+TRUST_PAGE = Source("Ear drops: do they work?", "Riverbend Hearing Trust", "Riverbend Ear Care Team", 2024,
+                    "https://hearing.riverbend.example/drops/", date(2026, 6, 20))
+
+AS_THE_GUIDES_WRITE_THEM = {
+    # APA 7 (Publication Manual §10.16, "Webpage on a website": Author, A. A. (Year, Month Day). *Title of
+    # work*. Site Name. URL; the site name left out when it is the author, as in the manual's Centers for
+    # Disease Control example). A title ending in ? keeps it, and the question mark takes the period's place.
+    "apa": (
+        "Smith, J. (2026, September 14). <i>Is my knee pain serious?</i> Riverside Community Health. "
+        "https://leaflets.example/knee-pain/",
+        ["NHS. (2025). <i>Knee pain: when to see a GP?</i> https://www.nhs.uk/conditions/knee-pain/",
+         "Riverbend Ear Care Team. (2024). <i>Ear drops: do they work?</i> Riverbend Hearing Trust. "
+         "https://hearing.riverbend.example/drops/"]),
+    # MLA 9 (MLA Handbook, works-cited entries for a work on a website: Author, Given name. *Title in Title
+    # Case*. Publisher, Day Mon. Year, URL.). Given names in full; after a title ending in ?, no period.
+    "mla": (
+        "Smith, Jane. <i>Is My Knee Pain Serious?</i> Riverside Community Health, 14 Sept. 2026, "
+        "https://leaflets.example/knee-pain/.",
+        ["NHS. <i>Knee Pain: When to See a GP?</i> 2025, https://www.nhs.uk/conditions/knee-pain/.",
+         "Riverbend Ear Care Team. <i>Ear Drops: Do They Work?</i> Riverbend Hearing Trust, 2024, "
+         "https://hearing.riverbend.example/drops/."]),
+    # AMA 11 (§3.15.1, websites: Author. Title of item. Name of website. Date. Accessed Month Day, Year. URL,
+    # no period after the URL). The website's name is the publisher's. The manual writes "Published" before
+    # the date; the official CSL style leaves that word out, and so does this.
+    "ama": (
+        "Smith J. Is my knee pain serious? Riverside Community Health. September 14, 2026. "
+        "https://leaflets.example/knee-pain/",
+        ["NHS. Knee pain: when to see a GP? 2025. Accessed September 1, 2026. "
+         "https://www.nhs.uk/conditions/knee-pain/",
+         "Riverbend Ear Care Team. Ear drops: do they work? Riverbend Hearing Trust. 2024. "
+         "Accessed June 20, 2026. https://hearing.riverbend.example/drops/"]),
+    # Harvard, Cite Them Right 12th edition (web page: Author (Year) *Title*. Available at: URL (Accessed: day
+    # Month year).). The leaflet has no date on which the reader opened it, so no "(Accessed: …)".
+    "harvard": (
+        "Smith, J. (2026) <i>Is my knee pain serious?</i> Riverside Community Health. "
+        "Available at: https://leaflets.example/knee-pain/.",
+        ["NHS (2025) <i>Knee pain: when to see a GP?</i> "
+         "Available at: https://www.nhs.uk/conditions/knee-pain/ (Accessed: 1 September 2026).",
+         "Riverbend Ear Care Team (2024) <i>Ear drops: do they work?</i> Riverbend Hearing Trust. "
+         "Available at: https://hearing.riverbend.example/drops/ (Accessed: 20 June 2026)."]),
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_each_style_cites_a_leaflet_and_its_web_sources_as_its_manual_does(style: str) -> None:
+    leaflet_entry, source_entries = AS_THE_GUIDES_WRITE_THEM[style]
+    [citation] = cite_leaflet(QUESTION, [style], ORGANISATION, QUESTION_URL)
+    assert str(citation.html) == leaflet_entry
+    assert list(map(str, reference_list((NHS_PAGE, TRUST_PAGE), style))) == source_entries
+
+
+def test_ama_names_the_website_and_harvard_the_edition_as_their_guides_do() -> None:
+    citations = cite_leaflet(LEAFLET, list(STYLES), ORGANISATION, ADDRESS)
+    cited = {citation.style: str(citation.html) for citation in citations}
+    assert "Knee pain. Riverside Community Health. September 14, 2026." in cited["ama"]
+    assert "<i>Knee pain</i>. 2nd edn. Riverside Community Health." in cited["harvard"]  # CTR: "edn"
+
+
+DOUBLED = ("?.", "!.", "..", "?,", "!,")
+
+
+@pytest.mark.parametrize("mark", ["?", "!", "."])
+@pytest.mark.parametrize("style", [*STYLES, UPPERCASE_STYLE, "chicago-author-date", "ieee"])
+def test_a_title_keeps_its_own_mark_and_the_style_adds_none_after_it(style: str, mark: str) -> None:
+    title = f"Can I exercise with a sore knee{mark}"
+    leaflet = replace(LEAFLET, title=title, sources=(
+        replace(SOURCE, title=title),  # a web page
+        replace(SOURCE, title=title, url=None, accessed=None),  # a book
+        replace(SOURCE, title=title, author="Jane Smith", publisher="Riverbend Hearing Trust"),
+    ))
+    entries = [*(citation.html for citation in cite_leaflet(leaflet, [style], ORGANISATION, ADDRESS)),
+               *reference_list(leaflet.sources, style)]
+    for entry in (visible(parsed(str(html))) for html in entries):
+        assert f"exercise with a sore knee{mark}".lower() in entry.lower(), entry  # the title's mark stays
+        assert not any(doubled in entry for doubled in DOUBLED), entry
+
+
+def test_a_period_before_a_comma_stays_where_the_style_guides_keep_it() -> None:
+    # "Jr." and an organisation's "Ltd." end in a period that is part of the name, and the style's comma
+    # still follows it
+    [citation] = cite_leaflet(replace(LEAFLET, authors=(replace(TEAM, name="John Smith Jr"),)), ["apa"],
+                              "Knee Care Ltd.", ADDRESS)
+    assert str(citation.html).startswith("Smith, J., Jr. (2026, September 14).")
+    [citation] = cite_leaflet(LEAFLET, ["mla"], "Knee Care Ltd.", ADDRESS)
+    assert "Knee Care Ltd., 14 Sept. 2026" in str(citation.html)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_citing_again_gives_the_same_and_leaves_the_parsed_style_as_it_was(style: str) -> None:
+    # The style is parsed once per process and keeps what it works out about itself; nothing of one leaflet
+    # may stay in it. (citeproc-py itself added an element to the style for each name list it formatted.)
+    from leafbind.citations import _style
+
+    def cite() -> list[str]:
+        citations = cite_leaflet(QUESTION, [style], ORGANISATION, QUESTION_URL)
+        references = reference_list((NHS_PAGE, TRUST_PAGE, SOURCE), style)
+        return [str(citation.html) for citation in citations] + list(map(str, references))
+
+    first = cite()
+    size = len(list(_style(style).root.iter()))
+    cite_leaflet(replace(LEAFLET, authors=(TEAM, replace(TEAM, name="Jan van der Berg"))), [style], "", None)
+    assert cite() == first
+    assert len(list(_style(style).root.iter())) == size
