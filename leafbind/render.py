@@ -139,21 +139,20 @@ def _where(project: Project, filename: str | None, line: int | None) -> str:
 def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], paper: str) -> RenderedLeaflet:
     env = environment(project.layout_dirs)
     logo = project.logo
-    styles = list(project.config.citation_styles)
     url = project.leaflet_url(leaflet.slug)
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
-                citations=cite_leaflet(leaflet, styles, project.config.organisation, url),
-                references=reference_list(leaflet.sources, styles[0] if styles else "apa"),
-                palette=project.palette, contact=project.config.contact)
+                **_citations(leaflet, project, None, url), palette=project.palette,
+                contact=project.config.contact)
     epub_context = LayoutContext(**base, qr=None, target="epub")
     epub_css = _template(env, "epub.css").render(context=epub_context)
     pages = tuple(
-        EpubPage(page.file_name, page.title or leaflet.title, page.semantics,
+        EpubPage(page.file_name, _title(page, leaflet, epub_context), page.semantics,
                  _template(env, page.template).render(context=epub_context), page.place)
         for page in EPUB_PAGES if page.semantics != "bibliography" or leaflet.sources
     )
     qr = qr_code(url) if url else None
-    prints = tuple(_print(env, layout, LayoutContext(**base, qr=qr, target="print"), paper)
+    print_context = LayoutContext(**base, qr=qr, target="print")
+    prints = tuple(_print(env, layout, print_context, paper, _citations(leaflet, project, layout.name, url))
                    for layout in layouts)
     assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
     for css, name in ((epub_css, "epub.css"),
@@ -166,8 +165,25 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
                            epub_css=epub_css, assets=tuple(sorted(assets.values(), key=lambda a: a.href)))
 
 
-def _print(env: Environment, layout: Layout, context: LayoutContext, paper: str) -> PrintDocument:
-    context = replace(context, layout=layout, page_size=layout.page_size(paper))
+def _title(page: EpubPageSpec, leaflet: Leaflet, context: LayoutContext) -> str:
+    """The title the e-book's contents show for a page: with no citation styles, the citation page holds only
+    about this edition."""
+    if page.file_name == "cite.xhtml" and not context.citations:
+        return "About this edition"
+    return page.title or leaflet.title
+
+
+def _citations(leaflet: Leaflet, project: Project, layout: str | None, url: str | None) -> dict:
+    """The leaflet cited in the styles of a print layout (None: the e-book), none for `citation_styles = []`,
+    and its sources listed in the first of them (APA when there are none)."""
+    styles = project.citation_styles(layout)
+    return dict(citations=cite_leaflet(leaflet, styles, project.config.organisation, url),
+                references=reference_list(leaflet.sources, styles[0] if styles else "apa"))
+
+
+def _print(env: Environment, layout: Layout, context: LayoutContext, paper: str,
+           citations: dict) -> PrintDocument:
+    context = replace(context, layout=layout, page_size=layout.page_size(paper), **citations)
     return PrintDocument(layout, _template(env, "print.html.jinja").render(context=context),
                          _template(env, layout.stylesheet).render(context=context))
 
