@@ -77,7 +77,7 @@ def test_the_fill_measure_sees_a_page_the_back_matter_leaves_nearly_empty(scenar
     page of the sources is mostly empty."""
     root = with_article(scenario)
     with (root / "layouts" / "print.css").open("a", encoding="utf-8") as stylesheet:
-        stylesheet.write(".sources, .cite, .back-cover { break-before: page; }\n")
+        stylesheet.write(".sources, .cite, .author-bio { break-before: page; }\n")
     build(root, slugs=("minor-burns",), formats=("pdf",))
     path = root / "dist" / "minor-burns" / "minor-burns-ed1.pdf"
     fills = page_fills(path)
