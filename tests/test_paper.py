@@ -116,6 +116,8 @@ def test_no_citation_styles_leave_out_the_citation_block_heading_and_all(scenari
     assert "Cite this leaflet" not in everything and "<dl" not in everything
     [cite] = [page for name, page in pages.items() if name.endswith("/cite.xhtml")]
     assert re.search(r"<h2[^>]*>About this edition</h2>", cite)
+    [nav] = [page for name, page in pages.items() if name.endswith("/nav.xhtml")]
+    assert re.search(r'<a href="cite.xhtml">About this edition</a>', nav)  # the contents name it so
 
 
 def test_a_layout_may_choose_its_own_citation_styles(scenario) -> None:
