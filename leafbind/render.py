@@ -140,8 +140,9 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     env = environment(project.layout_dirs)
     logo = project.logo
     url = project.leaflet_url(leaflet.slug)
+    styles = project.citation_styles()
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
-                **_citations(leaflet, project, None, url), palette=project.palette,
+                **_citations(leaflet, project, styles, url), palette=project.palette,
                 contact=project.config.contact)
     epub_context = LayoutContext(**base, qr=None, target="epub")
     epub_css = _template(env, "epub.css").render(context=epub_context)
@@ -152,8 +153,9 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     )
     qr = qr_code(url) if url else None
     print_context = LayoutContext(**base, qr=qr, target="print")
-    prints = tuple(_print(env, layout, print_context, paper, _citations(leaflet, project, layout.name, url))
-                   for layout in layouts)
+    prints = tuple(_print(env, layout, print_context, paper, {} if own == styles else
+                          _citations(leaflet, project, own, url))  # formatting citations takes a while
+                   for layout, own in ((layout, project.citation_styles(layout.name)) for layout in layouts))
     assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
     for css, name in ((epub_css, "epub.css"),
                       *((printed.css, printed.layout.stylesheet) for printed in prints)):
@@ -173,10 +175,9 @@ def _title(page: EpubPageSpec, leaflet: Leaflet, context: LayoutContext) -> str:
     return page.title or leaflet.title
 
 
-def _citations(leaflet: Leaflet, project: Project, layout: str | None, url: str | None) -> dict:
-    """The leaflet cited in the styles of a print layout (None: the e-book), none for `citation_styles = []`,
-    and its sources listed in the first of them (APA when there are none)."""
-    styles = project.citation_styles(layout)
+def _citations(leaflet: Leaflet, project: Project, styles: list[str], url: str | None) -> dict:
+    """The leaflet cited in `styles` (a layout's, or the project's: Project.citation_styles), none for
+    `citation_styles = []`, and its sources listed in the first of them (APA when there are none)."""
     return dict(citations=cite_leaflet(leaflet, styles, project.config.organisation, url),
                 references=reference_list(leaflet.sources, styles[0] if styles else "apa"))
 
