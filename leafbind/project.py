@@ -70,11 +70,21 @@ class Project:
         """Every layout this project can build: the built-in ones, then its own from `[layout.NAME]`."""
         found = dict(BUILTIN)
         for name, entry in self.config.layout.items():
+            if name in BUILTIN:  # only its citation styles (see citation_styles)
+                continue
             base = BUILTIN[entry.based_on]
             found[name] = replace(base, name=name, description=entry.description, stylesheet=entry.stylesheet,
                                   origin=f"{CONFIG_NAME} line {self.settings.line(f'layout.{name}')}",
                                   based_on=base.name)
         return found
+
+    def citation_styles(self, layout: str | None = None) -> list[str]:
+        """The citation styles of a print layout: its own (`citation_styles` in `[layout.NAME]`), else the
+        top-level `citation_styles`, which the e-book uses too (layout None)."""
+        entry = self.config.layout.get(layout) if layout else None
+        if entry is not None and entry.citation_styles is not None:
+            return list(entry.citation_styles)
+        return list(self.config.citation_styles)
 
     def overrides(self, layout: Layout) -> bool:
         """True when the project's own layouts/ folder holds the stylesheet of a built-in layout."""

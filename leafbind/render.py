@@ -177,12 +177,11 @@ def _where(project: Project, filename: str | None, line: int | None) -> str:
 def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], paper: str) -> RenderedLeaflet:
     env = environment(project.layout_dirs)
     logo = project.logo
-    styles = list(project.config.citation_styles)
     url = project.leaflet_url(leaflet.slug)
+    styles = project.citation_styles()
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
-                citations=cite_leaflet(leaflet, styles, project.config.organisation, url),
-                references=reference_list(leaflet.sources, styles[0] if styles else "apa"),
-                palette=project.palette, contact=project.config.contact)
+                **_citations(leaflet, project, styles, url), palette=project.palette,
+                contact=project.config.contact)
     epub_context = LayoutContext(**base, qr=None, target="epub", cover_image=COVER_IMAGE)
     epub_css = _template(env, "epub.css").render(context=epub_context)
     pages = tuple(
@@ -191,8 +190,10 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
         for page in EPUB_PAGES if page.semantics != "bibliography" or leaflet.sources
     )
     qr = qr_code(url) if url else None
-    prints = tuple(_print(env, layout, LayoutContext(**base, qr=qr, target="print"), paper)
-                   for layout in layouts)
+    print_context = LayoutContext(**base, qr=qr, target="print")
+    prints = tuple(_print(env, layout, print_context, paper, {} if own == styles else
+                          _citations(leaflet, project, own, url))  # formatting citations takes a while
+                   for layout, own in ((layout, project.citation_styles(layout.name)) for layout in layouts))
     assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
     for css, name in ((epub_css, "epub.css"),
                       *((printed.css, printed.layout.stylesheet) for printed in prints)):
@@ -206,12 +207,23 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
 
 
 def _title(env: Environment, page: EpubPageSpec, context: LayoutContext) -> str:
-    """The title of an e-book page, as its contents entry and its XHTML title show it."""
+    """The title of an e-book page, as its contents entry and its XHTML title show it: with no citation
+    styles, the citation page holds only about this edition."""
+    if page.file_name == "cite.xhtml" and not context.citations:
+        return "About this edition"
     return env.from_string(page.title).render(context=context) if page.title else context.leaflet.title
 
 
-def _print(env: Environment, layout: Layout, context: LayoutContext, paper: str) -> PrintDocument:
-    context = replace(context, layout=layout, page_size=layout.page_size(paper))
+def _citations(leaflet: Leaflet, project: Project, styles: list[str], url: str | None) -> dict:
+    """The leaflet cited in `styles` (a layout's, or the project's: Project.citation_styles), none for
+    `citation_styles = []`, and its sources listed in the first of them (APA when there are none)."""
+    return dict(citations=cite_leaflet(leaflet, styles, project.config.organisation, url),
+                references=reference_list(leaflet.sources, styles[0] if styles else "apa"))
+
+
+def _print(env: Environment, layout: Layout, context: LayoutContext, paper: str,
+           citations: dict) -> PrintDocument:
+    context = replace(context, layout=layout, page_size=layout.page_size(paper), **citations)
     return PrintDocument(layout, _template(env, "print.html.jinja").render(context=context),
                          _template(env, layout.stylesheet).render(context=context))
 

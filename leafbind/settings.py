@@ -50,12 +50,15 @@ RULES = {  # the quality checks' codes (what `[check] disable` names) → what e
 
 
 class LayoutEntry(Schema):
-    """A project's own print layout, `[layout.NAME]` in leafbind.toml."""
+    """`[layout.NAME]` in leafbind.toml: a project's own print layout, or (with only `citation_styles`) the
+    citation styles of a built-in one."""
 
-    # a .css file in the project's layouts/ folder (a Jinja template, like the built-in ones)
-    stylesheet: Text
+    # a .css file in the project's layouts/ folder (a Jinja template, like the built-in ones); required for a
+    # layout of the project's own
+    stylesheet: Text | None = None
     based_on: Text = "standard"  # the built-in layout whose pages and finishing it keeps
     description: Paragraph = "A layout of this project."
+    citation_styles: list[Text] | None = None  # this layout's own; None: the top-level citation_styles
 
 
 class ContactEntry(Schema):
@@ -229,14 +232,25 @@ class _Checks:
     def layouts(self, config: ProjectConfig) -> None:
         for name, entry in config.layout.items():
             key = f"layout.{name}"
-            if name in (*BUILTIN, EPUB) or not SLUG_PATTERN.match(name):
+            for style in entry.citation_styles or ():
+                if message := style_problem(style):
+                    self.problem(f"{key}.citation_styles", message)
+            if name in BUILTIN:  # a built-in layout takes only its citation styles from here
+                for field in sorted(entry.model_fields_set - {"citation_styles"}):
+                    self.problem(f"{key}.{field}", f'is not a setting of the built-in layout "{name}" '
+                                 "(only citation_styles is): to restyle it, put your own "
+                                 f"{BUILTIN[name].stylesheet} in layouts/")
+                continue
+            if name == EPUB or not SLUG_PATTERN.match(name):
                 reason = ("is not a layout name (lower-case words and -)" if not SLUG_PATTERN.match(name)
                           else "is a built-in name")
                 self.problem(key, f'"{name}" {reason}: choose another name for your own layout')
             if entry.based_on not in BUILTIN:
                 self.problem(f"{key}.based_on",
                              f'"{entry.based_on}" is not a built-in layout (use {_names(BUILTIN)})')
-            if message := _stylesheet_problem(entry.stylesheet, self.root):
+            if entry.stylesheet is None:
+                self.problem(f"{key}.stylesheet", "Field required")  # as the schema said it before
+            elif message := _stylesheet_problem(entry.stylesheet, self.root):
                 self.problem(f"{key}.stylesheet", message)
         known = {*BUILTIN, *config.layout,
                  *(key.split(".")[1] for key in self.broken if key.startswith("layout."))}

@@ -343,6 +343,26 @@ def pdf_pages(path: Path) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
 
 
+MM = 72 / 25.4  # points
+PAGE_BOXES = re.compile(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', re.S)
+WORD_BOX = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">')
+
+
+def page_fills(path: Path, top: float = 18 * MM, bottom: float = 24 * MM) -> list[float]:
+    """How far down each page the text goes: the foot of its lowest line of text above the running footer, as
+    a share of the page's text area (from the top margin to the bottom margin, where the footer is; the
+    standard layout's are 18 and 24 mm). Read with `pdftotext -bbox`; pictures and rules do not count."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    fills = []
+    for height, words in PAGE_BOXES.findall(boxes):
+        foot = float(height) - bottom
+        lowest = max((float(y_max) for y_min, y_max in WORD_BOX.findall(words) if float(y_min) < foot),
+                     default=top)
+        fills.append((lowest - top) / (foot - top))
+    return fills
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every output and the manifest under `folder` with its bytes, to prove a failed build changed none of
     them.

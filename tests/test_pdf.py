@@ -42,21 +42,29 @@ def test_text_holds_title_summary_and_every_section_heading_in_order(samples: di
         assert " ".join(leaflet.summary.split()) in text
 
 
-def test_citation_page_and_author_bio_page_come_last_on_pages_of_their_own(samples: dict) -> None:
+def back_matter(path: Path) -> tuple[str, str]:
+    """The citation (with about this edition) and the authors' part (with the QR link and contact box), as
+    printed: since issue 13 they follow the article, on new pages only where they do not fit."""
+    text = " ".join(pdf_pages(path))
+    cite, authors = text.index("Cite this leaflet"), text.index("About the author")
+    return text[cite:authors], text[authors:]
+
+
+def test_citation_and_author_bio_come_last_after_the_sources(samples: dict) -> None:
     for leaflet, path in samples.values():
-        pages = pdf_pages(path)
-        cite_page, bio_page = pages[-2], pages[-1]
-        assert bio_page.startswith("About the author")
+        text = " ".join(pdf_pages(path))
+        assert text.index("Sources") < text.index("Cite this leaflet") < text.index("About the author")
+        _, bio = back_matter(path)
         for author in leaflet.authors:
-            assert author.name in bio_page
-            assert " ".join(author.bio.split()) in bio_page
-            assert author.credentials in bio_page
-        assert cite_page.startswith("Cite this leaflet")
+            assert author.name in bio
+            assert " ".join(author.bio.split()) in bio
+            assert author.credentials in bio
+        assert "About the author" in pdf_pages(path)[-1]
 
 
 def test_citation_page_cites_the_leaflet_in_apa_mla_ama_and_harvard(samples: dict) -> None:
     leaflet, path = samples["ankle-sprain"]
-    cite = pdf_pages(path)[-2]
+    cite, _ = back_matter(path)
     for label in ("APA (7th edition)", "MLA (9th edition)", "AMA (11th edition)",
                   "Harvard (Cite Them Right)"):
         assert label in cite

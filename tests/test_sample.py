@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import REPO, assert_accessible, build
+from conftest import REPO, assert_accessible, build, page_fills
 
 from publish import cli
 
@@ -34,6 +34,11 @@ def test_the_readme_sample_builds_every_layout_and_passes_every_check_strictly(t
     assert sorted(output.slug for output in result.outputs if output.format == "epub") == slugs
     assert_accessible([root / "dist" / output.path for output in result.outputs if output.format == "epub"],
                       tmp_path / "ace")  # DAISY Ace (tests/test_ace.py)
+    # the back matter follows the article (issue 13): no page of a handout but the last is half empty
+    handouts = [root / "dist" / output.path for output in result.outputs if output.layout == "standard"]
+    assert len(handouts) == len(slugs)
+    assert [(path.name, number) for path in handouts
+            for number, fill in enumerate(page_fills(path)[:-1], start=1) if fill < 0.5] == []
 
     check = CliRunner().invoke(cli, ["check", "--strict", "--project", str(root)])
     assert check.exit_code == 0, check.output
