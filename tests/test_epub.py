@@ -134,7 +134,7 @@ def test_nav_lists_every_section_the_bio_and_the_citation_page(ankle: Epub) -> N
     assert [labels.index(s) for s in sections] == sorted(labels.index(s) for s in sections)
 
 
-def test_nav_is_headed_contents_with_its_landmarks_hidden_and_no_page_list(ankle: Epub) -> None:
+def test_nav_is_headed_contents_with_its_landmarks_and_page_list_hidden(ankle: Epub) -> None:
     nav = ankle.read(ankle.item("nav"))
     assert nav.xpath("string(//x:head/x:title)", namespaces=NS) == "Contents"
     (toc,) = nav.xpath("//x:nav[@epub:type='toc']", namespaces=NS)
@@ -144,8 +144,9 @@ def test_nav_is_headed_contents_with_its_landmarks_hidden_and_no_page_list(ankle
     links = landmarks.xpath(".//x:a", namespaces=NS)
     assert [(a.get(f"{{{NS['epub']}}}type"), a.get("href")) for a in links] == [
         ("cover", "cover.xhtml"), ("toc", "nav.xhtml"), ("bodymatter", "leaflet.xhtml")]
-    # no page list: a leaflet's e-book is made from no printed edition, so it has no page breaks to list
-    assert nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS) == []
+    # one page list, the printed handout's (tests/test_pagelist.py), hidden like the landmarks
+    (pages,) = nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
+    assert pages.get("hidden") == "hidden" and pages.xpath(".//x:a", namespaces=NS)
     assert [a.get("href") for a in nav.xpath("//x:head/x:link", namespaces=NS)] == ["leaflet.css"]
 
 

@@ -299,7 +299,7 @@ def test_an_image_name_with_a_space_or_an_accent_is_found(tmp_path: Path, writte
     result = build(tmp_path / "p", layouts=("standard",))
     assert result.problems == ()
     with zipfile.ZipFile(tmp_path / "p" / "dist" / "knee-pain" / "knee-pain-ed1.epub") as book:
-        [image] = [name for name in book.namelist() if name.endswith(".png")]
+        [image] = [name for name in book.namelist() if name.endswith(".png") and name != "EPUB/cover.png"]
     assert image.startswith("EPUB/leaflets/images/knee-photo-") and image.isascii() and " " not in image
 
 
