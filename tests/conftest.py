@@ -185,6 +185,20 @@ def _epubcheck(path: Path) -> Future:
     return _EPUBCHECKS[digest]
 
 
+def damaged_copy(source: Path, target: Path, changes: list[tuple[str, bytes, bytes]]) -> Path:
+    """A copy of the e-book with each change (file name ending, old, new) made: the first `old` of that file
+    replaced by `new`, which must be there, so that a test never damages nothing."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            for ending, old, new in changes:
+                if info.filename.endswith(ending):
+                    assert old in data, f"{old!r} is not in {info.filename}"
+                    data = data.replace(old, new, 1)
+            copy.writestr(info, data)
+    return target
+
+
 def _assert_mimetype_first(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         first = archive.infolist()[0]

@@ -8,12 +8,11 @@ lists) and `minimal` (no organisation, no sources); the README sample's, by test
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import conftest
 import pytest
-from conftest import ACE_INSTALL, ace_violations, assert_accessible
+from conftest import ACE_INSTALL, ace_violations, assert_accessible, damaged_copy
 
 SCENARIOS = ("clinic", "every-key", "minimal")
 
@@ -22,20 +21,6 @@ def test_ace_reports_nothing_in_the_e_books_of_the_scenarios(built, tmp_path: Pa
     books = [book for name in SCENARIOS for book in sorted(built(name).rglob("*.epub"))]
     assert len(books) == 4, books  # ankle-sprain, hay-fever, ear-wax, hand-washing
     assert_accessible(books, tmp_path)
-
-
-def damaged_copy(source: Path, target: Path, changes: list[tuple[str, bytes, bytes]]) -> Path:
-    """A copy of the e-book with each change (file name ending, old, new) made: the first `old` of that file
-    replaced by `new`."""
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
-        for info in original.infolist():
-            data = original.read(info.filename)
-            for ending, old, new in changes:
-                if info.filename.endswith(ending):
-                    assert old in data, f"{old!r} is not in {info.filename}"
-                    data = data.replace(old, new, 1)
-            copy.writestr(info, data)
-    return target
 
 
 def test_ace_reports_violations_of_every_impact(built, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from conftest import (
     REPO,
     assert_inert_epub,
     build,
+    damaged_copy,
     inert_epub_problems,
     inert_pdf_problems,
     pdf_pages,
@@ -162,14 +163,9 @@ def test_the_checks_for_active_content_can_fail(tmp_path: Path) -> None:
     with_image(tmp_path, "knee.svg", GOOD_SVG)
     build(tmp_path, layouts=("standard",))
     source = tmp_path / "dist" / "knee-pain" / "knee-pain-ed1.epub"
-    hostile = tmp_path / "hostile.epub"
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(hostile, "w") as copy:
-        for info in original.infolist():
-            data = original.read(info.filename)
-            if info.filename == "EPUB/leaflet.xhtml":
-                data = data.replace(b"</body>", b'<script>x()</script><img src="https://t.example/p.png" '
-                                                b'onerror="x()" alt=""/></body>')
-            copy.writestr(info, data)
+    hostile = damaged_copy(source, tmp_path / "hostile.epub", [
+        ("EPUB/leaflet.xhtml", b"</body>",
+         b'<script>x()</script><img src="https://t.example/p.png" onerror="x()" alt=""/></body>')])
     found = inert_epub_problems(hostile)
     assert any("<script>" in item for item in found) and any("onerror=" in item for item in found)
     assert any("https://t.example/p.png" in item for item in found)
