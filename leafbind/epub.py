@@ -9,7 +9,6 @@ import uuid
 import zipfile
 from dataclasses import replace
 from datetime import datetime
-from html import escape
 
 import lxml.html
 from ebooklib import epub
@@ -38,6 +37,7 @@ CONTENTS = "Contents"  # the navigation document's heading (and its title)
 # the scenarios and fails on any violation it reports, so the claim is checked, not just made.
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XHTML, OPS = "http://www.w3.org/1999/xhtml", "http://www.idpf.org/2007/ops"
 
 
 def identifier(rendered: RenderedLeaflet) -> str:
@@ -95,16 +95,19 @@ def make_epub(rendered: RenderedLeaflet, printed_pages: tuple[PageStart, ...] = 
     # (the author and citation sections). The page list is the printed handout's (mark_printed_pages).
     writer = _Writer(buffer, book, {"mtime": modified, "epub3_landmark": True, "landmark_title": "Landmarks",
                                     "epub3_pages": False})
+    writer.page_list = page_list
     writer.process()
     writer.write()
-    return _repack(buffer.getvalue(), modified,
-                   {"EPUB/nav.xhtml": lambda nav: _with_page_list(nav, page_list)})
+    return _repack(buffer.getvalue(), modified)
 
 
 class _Writer(epub.EpubWriter):
     """ebooklib's writer, with what its options don't give: the package's language (xml:lang, which DAISY Ace
-    requires beside dc:language), and the landmarks kept in the navigation document for reading apps but
-    hidden from readers (`hidden`, EPUB 3.3 §7.4.1), so that the page shows only the contents."""
+    requires beside dc:language), the landmarks kept in the navigation document for reading apps but hidden
+    from readers (`hidden`, EPUB 3.3 §7.4.1), so that the page shows only the contents, and the printed
+    handout's page list, hidden too: reading apps offer it as "go to page"."""
+
+    page_list: list[tuple[int, str]] | tuple = ()  # (printed page number, href of its marker)
 
     def _write_opf_file(self, root):
         root.set(XML_LANG, self.book.language)
@@ -112,11 +115,13 @@ class _Writer(epub.EpubWriter):
 
     def _get_nav(self, item):
         tree = etree.fromstring(super()._get_nav(item))
-        namespaces = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+        namespaces = {"x": XHTML, "epub": OPS}
         for landmarks in tree.xpath("//x:nav[@epub:type='landmarks']", namespaces=namespaces):
             landmarks.set("hidden", "hidden")
         for toc in tree.xpath("//x:nav[@epub:type='toc']", namespaces=namespaces):
             toc.set("id", "toc")  # ebooklib's is "id"
+        if self.page_list:
+            tree.find(f"{{{XHTML}}}body").append(_page_list_nav(self.page_list))
         return etree.tostring(tree, pretty_print=True, encoding="utf-8", xml_declaration=True,
                               doctype="<!DOCTYPE html>")
 
@@ -306,22 +311,20 @@ def _page_source(rendered: RenderedLeaflet, paper: str) -> str:
             f"{PAPER[paper]['full'][1]} paper")
 
 
-def _with_page_list(nav: bytes, page_list: list[tuple[int, str]]) -> bytes:
-    """The navigation document with the printed pages' list (hidden: reading apps offer it as "go to
-    page")."""
-    if not page_list:
-        return nav
-    items = "".join(f'<li><a href="{escape(href)}">{number}</a></li>' for number, href in page_list)
-    block = (f'<nav epub:type="page-list" role="doc-pagelist" id="page-list" hidden="hidden">'
-             f"<h2>Pages of the printed handout</h2><ol>{items}</ol></nav>")
-    text = nav.decode("utf-8")
-    at = text.rindex("</body>")
-    return (text[:at] + block + text[at:]).encode("utf-8")
+def _page_list_nav(page_list: list[tuple[int, str]]):
+    """The navigation document's page list: each printed page, linked to its marker."""
+    nav = etree.Element(f"{{{XHTML}}}nav", {f"{{{OPS}}}type": "page-list", "role": "doc-pagelist",
+                                             "id": "page-list", "hidden": "hidden"})
+    etree.SubElement(nav, f"{{{XHTML}}}h2").text = "Pages of the printed handout"
+    items = etree.SubElement(nav, f"{{{XHTML}}}ol")
+    for number, href in page_list:
+        link = etree.SubElement(etree.SubElement(items, f"{{{XHTML}}}li"), f"{{{XHTML}}}a", href=href)
+        link.text = str(number)
+    return nav
 
 
-def _repack(data: bytes, modified: datetime, rewrite: dict | None = None) -> bytes:
-    """Rewrite the zip with fixed entry times, `mimetype` first and stored (EPUB OCF 3.3 §4.3), and the
-    entries `rewrite` names changed by its functions."""
+def _repack(data: bytes, modified: datetime) -> bytes:
+    """Rewrite the zip with fixed entry times, `mimetype` first and stored (EPUB OCF 3.3 §4.3)."""
     stamp = (max(modified.year, 1980), modified.month, modified.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -331,6 +334,5 @@ def _repack(data: bytes, modified: datetime, rewrite: dict | None = None) -> byt
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            content = source.read(name)
-            target.writestr(info, (rewrite or {}).get(name, lambda same: same)(content))
+            target.writestr(info, source.read(name))
     return out.getvalue()
