@@ -211,7 +211,13 @@ def _title(env: Environment, page: EpubPageSpec, context: LayoutContext) -> str:
     styles, the citation page holds only about this edition."""
     if page.file_name == "cite.xhtml" and not context.citations:
         return "About this edition"
-    return env.from_string(page.title).render(context=context) if page.title else context.leaflet.title
+    return _compiled(env, page.title).render(context=context) if page.title else context.leaflet.title
+
+
+@lru_cache(maxsize=32)
+def _compiled(env: Environment, source: str):
+    """A page title's template, compiled once per environment rather than once per leaflet."""
+    return env.from_string(source)
 
 
 def _citations(leaflet: Leaflet, project: Project, styles: list[str], url: str | None) -> dict:
