@@ -113,8 +113,19 @@ class Project:
 
     def resolve_file(self, written: str, beside: Path, kinds: set[str] = IMAGE_SUFFIXES) -> Asset:
         """A file written in a source of this project, found and checked by the asset gate (see assets.py).
-        Raises ValueError with a message for the editor."""
-        return resolve_asset(self.root, written, beside, kinds)
+        Raises ValueError with a message for the editor.
+
+        A project is what one command reads, so each file is found once per project: the fonts a stylesheet
+        names, an author's photo and the logo serve every leaflet of a build."""
+        key = (written, beside, frozenset(kinds))
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = resolve_asset(self.root, written, beside, kinds)
+        return found
+
+    @cached_property
+    def _found(self) -> dict[tuple, Asset]:
+        return {}
 
 
 def open_project(root: Path) -> Project:
