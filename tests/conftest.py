@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import html
 import json
 import math
 import os
@@ -19,6 +20,7 @@ import subprocess
 import tempfile
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree import ElementTree
@@ -358,21 +360,36 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 MM = 72 / 25.4  # points
-PAGE_BOXES = re.compile(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', re.S)
-WORD_BOX = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">')
+PAGE_BOXES = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+WORD_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+@dataclass(frozen=True)
+class Word:
+    x_min: float
+    y_min: float  # from the top of the page, in points
+    x_max: float
+    y_max: float
+    text: str
+
+
+def page_words(path: Path) -> list[tuple[float, float, list[Word]]]:
+    """Each page's width, height and words with their boxes, as `pdftotext -bbox` reads them."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    return [(float(width), float(height),
+             [Word(*map(float, box[:4]), html.unescape(box[4])) for box in WORD_BOX.findall(words)])
+            for width, height, words in PAGE_BOXES.findall(boxes)]
 
 
 def page_fills(path: Path, top: float = 18 * MM, bottom: float = 24 * MM) -> list[float]:
     """How far down each page the text goes: the foot of its lowest line of text above the running footer, as
     a share of the page's text area (from the top margin to the bottom margin, where the footer is; the
-    standard layout's are 18 and 24 mm). Read with `pdftotext -bbox`; pictures and rules do not count."""
-    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    standard layout's are 18 and 24 mm). Pictures and rules do not count."""
     fills = []
-    for height, words in PAGE_BOXES.findall(boxes):
-        foot = float(height) - bottom
-        lowest = max((float(y_max) for y_min, y_max in WORD_BOX.findall(words) if float(y_min) < foot),
-                     default=top)
+    for _, height, words in page_words(path):
+        foot = height - bottom
+        lowest = max((word.y_max for word in words if word.y_min < foot), default=top)
         fills.append((lowest - top) / (foot - top))
     return fills
 

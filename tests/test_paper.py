@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import HERE, ROOTS, build, edit, page_fills, pdf_pages
+from conftest import HERE, MM, ROOTS, build, edit, page_fills, page_words, pdf_pages
 
 from leafbind import ProblemReport, check_catalogue, open_project
 
@@ -71,6 +71,31 @@ def test_every_page_of_a_standard_handout_but_the_last_is_at_least_half_filled(s
     pdfs = standard_pdfs(root / "dist")
     assert len(pdfs) == len(result.built) > 0
     assert [page for path in pdfs for page in half_empty_pages(path)] == []
+
+
+def words_past_the_margins(path: Path, side: float = 18 * MM) -> list[str]:
+    """Each word reaching into the left or right margin (the standard layout's are 18 mm), with its page: a
+    web address or an e-mail address too long for its line or box must break, not run off the paper."""
+    return [f"page {number}: {word.text!r} at {word.x_min / MM:.1f}-{word.x_max / MM:.1f} mm"
+            for number, (width, _, words) in enumerate(page_words(path), start=1) for word in words
+            if word.x_min < side - 0.5 or word.x_max > width - side + 0.5]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_no_word_of_a_standard_handout_runs_into_the_side_margins(scenario, name: str) -> None:
+    root = scenario(name, layouts=("standard",))
+    settings = root / "leafbind.toml"
+    text = settings.read_text(encoding="utf-8")
+    email = 'email = "patient-information-enquiries@leaflets.very-long-practice-name.example"'
+    if "[contact]" in text:  # a long address in the contact box the scenario has, else in one of its own
+        text = re.sub(r"(?m)^email = .*$", email, text) if "\nemail = " in text else \
+            text.replace("[contact]\n", f"[contact]\n{email}\n")
+    else:
+        text += f"\n[contact]\n{email}\n"
+    settings.write_text(text, encoding="utf-8")
+    result = build(root, formats=("pdf",), lint=False)
+    assert result.problems == () and result.failed == (), [str(problem) for problem in result.problems]
+    assert [word for path in standard_pdfs(root / "dist") for word in words_past_the_margins(path)] == []
 
 
 def test_the_fill_measure_sees_a_page_the_back_matter_leaves_nearly_empty(scenario) -> None:
