@@ -1,7 +1,7 @@
 """The checkers for web pages (tests/webcheck.py) find what they should, and nothing on a good page: so that a
 clean result on leafbind's own pages means something. The pages are purpose-made (tests/web/): `good.html`,
 valid and accessible, with a search box its script filters; `bad.html` and `bad.css`, each fault put there on
-purpose."""
+purpose; `small-targets.html`, whose only fault is one that WCAG 2.2 added."""
 
 from __future__ import annotations
 
@@ -17,20 +17,26 @@ from webcheck import DESKTOP, PHONE, axe_violations, describe_violations, file_u
 WEB = Path(__file__).resolve().parent / "web"
 
 
-def test_nu_finds_each_error_at_its_line_and_none_in_the_good_files() -> None:
-    bad, css = WEB / "bad.html", WEB / "bad.css"
+def test_nu_finds_each_error_at_its_line_and_none_in_the_good_pages() -> None:
+    bad = WEB / "bad.html"
+    pages = [path for path in sorted(WEB.iterdir()) if path.suffix != ".css"]  # the script is left out
 
-    errors = nu_errors(sorted(WEB.iterdir()), relative_to=WEB)  # the scripts are left out
+    errors = nu_errors(pages, relative_to=WEB)
 
     assert errors == [
-        f"bad.css:{line_of(css, 'reed')}:13: CSS: “color”: “reed” is not a “color” value.",
         f"bad.html:{line_of(bad, '<div>')}:60: No “p” element in scope but a “p” end tag seen.",
         f"bad.html:{line_of(bad, '<img')}:3: An “img” element must have an “alt” attribute, except under "
         "certain conditions. For details, consult guidance on providing text alternatives for images.",
     ]
 
 
-def test_nu_shows_paths_as_given_and_fails_on_a_file_it_cannot_read(tmp_path: Path) -> None:
+def test_nu_checks_style_sheets_as_css() -> None:
+    css = WEB / "bad.css"
+    assert nu_errors([WEB / "web.css", css], relative_to=WEB) == [
+        f"bad.css:{line_of(css, 'reed')}:13: CSS: “color”: “reed” is not a “color” value."]
+
+
+def test_nu_shows_paths_as_given_and_fails_on_a_missing_file(tmp_path: Path) -> None:
     page = tmp_path / "a page.html"  # a space: vnu reports it percent-encoded
     page.write_text((WEB / "bad.html").read_text(encoding="utf-8"), encoding="utf-8")
     assert [error.split(": ")[0] for error in nu_errors([page])] == [f"{page}:13:60", f"{page}:14:3"]
@@ -56,6 +62,7 @@ def test_the_browser_runs_the_page_s_script(browser) -> None:
     assert (shown(), count.text) == (["Ear wax"], "1 leaflet")
     box.send_keys(" splint")
     assert (shown(), count.text) == ([], "No leaflet matches")
+    assert axe_violations(browser, None) == []  # the page as the search left it
 
 
 def test_axe_reports_the_violations_of_the_bad_page_and_none_on_the_good_one(browser) -> None:

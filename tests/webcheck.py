@@ -142,6 +142,7 @@ def start_browser(width: int = DESKTOP[0], height: int = DESKTOP[1]):
     options.binary_location = str(CHROMIUM)
     options.add_argument("--headless=new")
     options.add_argument(f"--window-size={width},{height}")
+    options.add_argument("--disable-dev-shm-usage")  # a container's /dev/shm may be 64 MB: pages crash there
     if os.geteuid() == 0:
         options.add_argument("--no-sandbox")
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
@@ -206,19 +207,20 @@ def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def axe_violations(driver, url: str, tags: Iterable[str] = WCAG_AA) -> list[dict]:
-    """Open `url` and run axe-core on the page as it then is: each rule it breaks as `{"id", "impact",
-    "help", "nodes"}`, nodes being the CSS selectors of the elements that break it (`a >>> b` into a frame or
-    shadow root); [] when it breaks none. Fails the test, saying how to install it, when axe-core is
-    missing."""
+def axe_violations(driver, url: str | None, tags: Iterable[str] = WCAG_AA) -> list[dict]:
+    """Open `url` (or, with None, stay on the page the browser shows, as a test has left it: a search typed,
+    a menu open) and run axe-core on the page as it then is: each rule it breaks as `{"id", "impact", "help",
+    "nodes"}`, nodes being the CSS selectors of the elements that break it (`a >>> b` into a frame or shadow
+    root); [] when it breaks none. Fails the test, saying how to install it, when axe-core is missing."""
     if not AXE.is_file():
         pytest.fail(f"axe-core is not installed ({AXE} is missing): {AXE_INSTALL}",
                     pytrace=False)
-    driver.get(url)
+    if url is not None:
+        driver.get(url)
     driver.execute_script(_axe_source())
     result = driver.execute_async_script(_RUN_AXE, list(tags))
     if isinstance(result, dict):
-        pytest.fail(f"axe-core could not check {url}: {result['error']}", pytrace=False)
+        pytest.fail(f"axe-core could not check {driver.current_url}: {result['error']}", pytrace=False)
     return result
 
 
