@@ -54,10 +54,9 @@ def _use_quick_mask_search(encoder) -> None:
 def _best_mask(matrix, width, height, proposed_mask=None):
     """segno's `find_and_apply_best_mask`: the lowest-penalty mask (the first of equals) and the masked
     matrix."""
-    if proposed_mask is not None or width != height or width < 21:
-        return _best_mask.__wrapped__(matrix, width, height, proposed_mask)
     modules = b"".join(matrix)
-    if modules.translate(None, b"\x00\x01"):  # a module left unset: not a matrix this search knows
+    # segno's own search for Micro QR, a mask chosen by the caller, or a module left unset
+    if proposed_mask is not None or width != height or width < 21 or modules.translate(None, b"\x00\x01"):
         return _best_mask.__wrapped__(matrix, width, height, proposed_mask)
     unmasked = int.from_bytes(modules, "big")
     best = None
