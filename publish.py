@@ -6,6 +6,7 @@ SIGTERM.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -21,7 +22,6 @@ from leafbind import (
     DEFAULT_VARIANT,
     DUE_WITHIN,
     EXECUTORS,
-    FORMATS,
     PAGE_SIZES,
     BuildOptions,
     BuildStopped,
@@ -29,6 +29,7 @@ from leafbind import (
     FileFault,
     LeafbindError,
     Local,
+    Preview,
     ProblemReport,
     Progress,
     UnknownLayout,
@@ -50,7 +51,8 @@ from leafbind import (
 )
 
 PROJECT_HELP = "The project folder (holding leaflets/, and optionally layouts/, assets/, leafbind.toml)."
-FORMAT_HELP = "Which outputs to make: pdf, epub or all (default: all)."
+FORMAT_HELP = ("Which outputs to make: pdf, epub, site (the web edition in <out>/site/) or all; repeat for "
+               "several (default: all, which makes the site when leafbind.toml gives the website).")
 LAYOUT_HELP = ("A print layout to make the PDF in: standard, booklet, large-print, press, or the project's "
                "own. Repeat for several (default: layouts in leafbind.toml, else standard; see publish list "
                "--layouts).")
@@ -179,7 +181,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("slugs", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["pdf", "epub", "all"]), default="all", help=FORMAT_HELP)
+@click.option("--format", "fmt", type=click.Choice(["pdf", "epub", "site", "all"]), multiple=True,
+              default=("all",), help=FORMAT_HELP)
 @click.option("--layout", "-l", "layouts", multiple=True, metavar="NAME", help=LAYOUT_HELP)
 @click.option("--page-size", type=click.Choice(sorted(PAGE_SIZES)), default=None, help=PAGE_SIZE_HELP)
 @click.option("--pdf-variant", default=DEFAULT_VARIANT, callback=lambda ctx, param, value: _variant(value),
@@ -220,7 +223,7 @@ def build(slugs, fmt, layouts, page_size, pdf_variant, out_dir, force, jobs, exe
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
     project = open_project(project_dir)
     options = BuildOptions.resolve(
-        project, out_dir=out_dir, slugs=tuple(slugs), formats=FORMATS if fmt == "all" else (fmt,),
+        project, out_dir=out_dir, slugs=tuple(slugs), formats=None if "all" in fmt else tuple(fmt),
         layouts=layouts, page_size=page_size, variant=pdf_variant, force=force, lint=not no_lint,
         report=report, executor=Dask(scheduler) if executor == "dask" else Local(jobs or cpus()))
     display = None if quiet else ProgressDisplay()
@@ -300,6 +303,8 @@ def _show_summary(result, out_dir: Path) -> None:
     click.echo(f"{len(result.built)} built ({plural(files, 'file')}), {len(result.skipped)} "
                f"unchanged and skipped, {len(result.failed)} failed, "
                f"in {result.timings.get('total', 0):.1f} s. Outputs are in {out_dir}.")
+    if result.site:
+        click.echo(f"The web edition is in {result.site} (open index.html, or copy the folder to a host).")
     for failure in result.failures:
         first = failure.problems[0].message if failure.problems else "see the problems above"
         more = f" (and {len(failure.problems) - 1} more)" if len(failure.problems) > 1 else ""
@@ -474,6 +479,55 @@ def new(slug, project_dir) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="SLUG") from None
     click.echo(f"wrote {project.display(path)}: replace its sample text, then run: publish check {slug}")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to serve on; 0 takes any free port.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to serve on. Any but a loopback address (127.0.0.1, ::1, localhost) lets "
+                   "other machines on the network see the preview.")
+@project_option
+@reporting
+def serve(port, host, project_dir) -> None:
+    """Preview the catalogue in a browser while you edit it: its web pages and standard PDF handouts.
+
+    Builds into a temporary folder (never dist/), serves it at http://127.0.0.1:8000/, and builds again
+    whenever a file in leaflets/, layouts/ or assets/, or leafbind.toml, changes: the open page then reloads
+    by itself. A leaflet with problems keeps its last good page, and every page lists the problems at its top
+    (FILE:LINE: FIELD: MESSAGE) until they are fixed. Ctrl-C stops it and removes the temporary folder.
+    """
+    preview = Preview(project_dir, host=host, port=port, jobs=cpus(), on_build=_show_build)
+    if not preview.loopback:
+        click.echo(f"warning: serving on {host}, not on a loopback address: other machines on the network "
+                   "can see the preview.", err=True)
+    click.echo("Building the preview …", err=True)
+    try:
+        preview.start()
+        click.echo(f"Serving {preview.root} at {preview.url} (Ctrl-C to stop)")
+        click.echo(f"Preview files: {preview.folder} (removed when it stops)")
+        preview.wait()
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise click.UsageError(f"port {port} is in use: choose another with --port (0: any free one)"
+                               ) from None
+    except KeyboardInterrupt as stop:
+        preview.stop()
+        if isinstance(stop, Terminated) or isinstance(stop.__cause__, Terminated):
+            raise
+        click.echo("Stopped the preview (Ctrl-C).", err=True)
+    finally:
+        preview.stop()
+
+
+def _show_build(built) -> None:
+    """One line per build of the preview, then its problems."""
+    made = ", ".join(built.built) or "nothing to make"
+    found = f"; {plural(len(built.problems), 'problem')}:" if built.problems else "."
+    click.echo(f"Build {built.count}: {made} ({built.seconds:.1f} s){found}", err=True)
+    for problem in built.problems:
+        click.echo(f"  {problem}", err=True)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ The public API, everything the command line (publish.py) uses:
 
     review_catalogue(project, slugs, today())                      # publish check: sources and quality
     new_edition(project, slug, note) · new_leaflet(project, slug) · due_for_review(leaflets, today())
+    with Preview(Path("."), port=8000) as preview: preview.wait()  # publish serve: the live preview
 """
 
 from .build import BuildOptions, BuildResult, BuildStopped, Progress, build_catalogue
@@ -20,6 +21,7 @@ from .model import Leaflet
 from .output import FileFault
 from .paths import display as display_path
 from .pdf import DEFAULT_VARIANT, pdf_variants
+from .preview import Preview
 from .products import FORMATS, UnknownLayout, choose_products, print_products
 from .project import Project, open_project
 from .quality import QualityReport
@@ -32,7 +34,8 @@ from .workers import EXECUTORS, Dask, Local
 __all__ = [
     "DEFAULT_VARIANT", "DUE_WITHIN", "EXECUTORS", "FORMATS", "PAGE_SIZES",
     "BuildOptions", "BuildResult", "BuildStopped", "Dask", "FileFault", "Leaflet", "LeafbindError", "Local",
-    "Problem", "ProblemReport", "Progress", "Project", "QualityReport", "UnknownLayout", "UnknownLeaflet",
+    "Preview", "Problem", "ProblemReport", "Progress", "Project", "QualityReport", "UnknownLayout",
+    "UnknownLeaflet",
     "__version__", "build_catalogue", "check_catalogue", "choose_products", "display_path", "due_for_review",
     "find_leaflets", "load_leaflet", "new_edition", "new_leaflet", "open_project", "pdf_variants", "plural",
     "print_products", "review_catalogue", "today", "write_quality_page",

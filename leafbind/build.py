@@ -29,7 +29,7 @@ from pathlib import Path
 
 from . import clock
 from .catalogue import files_by_slug, iter_checked, select
-from .errors import Problem
+from .errors import LeafbindError, Problem
 from .make import Job, JobResult
 from .model import Leaflet
 from .output import (
@@ -48,6 +48,7 @@ from .products import FORMATS, OutputFile, Product, choose_products
 from .project import Project
 from .quality import WARNING, Finding, FontCheck, Linter, make_linter
 from .review import review_catalogue, waiting_for_lock, write_quality_page
+from .site import SITE, Website
 from .state import BuildState, Fingerprints, LeafletRecord, OutputRecord, is_current, output_inputs
 from .validate import AuthorBook, load_authors
 from .version import __version__
@@ -68,17 +69,21 @@ class BuildOptions:
     executor: Executor = LOCAL
     lint: bool = True  # quality-check each leaflet made (off: font-coverage only); one with errors isn't made
     report: bool = False  # also write quality.html into the output folder
+    site: bool = False  # also bring the web edition in <out>/site/ up to date (see leafbind/site.py)
 
     @classmethod
     def resolve(cls, project: Project, *, out_dir: Path | None = None, slugs: tuple[str, ...] = (),
-                formats: tuple[str, ...] = FORMATS, layouts: tuple[str, ...] = (),
+                formats: tuple[str, ...] | None = None, layouts: tuple[str, ...] = (),
                 page_size: str | None = None, variant: str = DEFAULT_VARIANT, force: bool = False,
                 executor: Executor = LOCAL, lint: bool = True, report: bool = False) -> BuildOptions:
         """Options from the command line's choices, each unset one taken from leafbind.toml, else the default.
-        Raises UnknownLayout for a layout the project doesn't have."""
+        `formats` None asks for every format: the PDFs and the e-book, and the web edition when leafbind.toml
+        gives the website. Raises UnknownLayout for a layout the project doesn't have."""
+        site = SITE in formats if formats is not None else bool(project.config.website)
         return cls(out_dir if out_dir is not None else project.root / "dist",
-                   choose_products(project, formats, layouts), page_size or project.config.page_size, variant,
-                   tuple(slugs), force, executor, lint, report)
+                   choose_products(project, FORMATS if formats is None else formats, layouts),
+                   page_size or project.config.page_size, variant, tuple(slugs), force, executor, lint,
+                   report, site)
 
     def state_key(self, product: Product, file: OutputFile) -> str:
         """How the build state knows an output: its name and the options that change its bytes."""
@@ -115,6 +120,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     executor: Executor = LOCAL
     report: Path | None = None  # quality.html, when the options asked for it
+    site: Path | None = None  # the web edition's folder, when the options asked for it
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
@@ -136,6 +142,7 @@ class BuildResult:
             "timings": {stage: round(seconds, 3) for stage, seconds in sorted(self.timings.items())},
             "jobs": jobs,
             "executor": executor,
+            "site": None if self.site is None else str(self.site),
         }
 
 
@@ -218,11 +225,12 @@ def build_catalogue(project: Project, options: BuildOptions, *,
             stopped = interruption
         finally:
             manifest = _save(run, made)
+        site = _site(run, made) if options.site and stopped is None else None
         report = (write_quality_page(review_catalogue(project, options.slugs, clock.today()), project,
                                      options.out_dir, locked=True)
                   if options.report and stopped is None else None)
     run.timings["total"] = time.perf_counter() - started
-    result = _result(paths, run.book.problems, made, manifest, run.timings, options.executor, report)
+    result = _result(paths, run.book.problems, made, manifest, run.timings, options.executor, report, site)
     if stopped is not None:
         raise BuildStopped(result, tuple(made.saving)) from stopped
     return result
@@ -384,8 +392,27 @@ def _save(run: _Run, made: _Made) -> Path | None:
     return manifest
 
 
+def _site(run: _Run, made: _Made) -> Path | None:
+    """Bring the web edition up to date (a no-op when nothing it shows has changed). A fault or a broken web
+    layout is a problem of the build; the leaflets' own files are written by then and stay."""
+    website = Website(run.project, run.out_dir)
+    began = time.perf_counter()
+    try:
+        website.make(run.book, run.fingerprints, force=run.options.force)
+    except FileFault as fault:
+        made.saving.append(fault.problem(run.project.display))
+        return None
+    except LeafbindError as error:
+        made.saving.append(Problem("layouts/web", None, None, str(error)))
+        return None
+    finally:
+        run.time("site", time.perf_counter() - began)
+    return website.folder
+
+
 def _result(paths: list[Path], general: tuple[Problem, ...], made: _Made, manifest: Path | None,
-            timings: dict[str, float], executor: Executor, report: Path | None) -> BuildResult:
+            timings: dict[str, float], executor: Executor, report: Path | None,
+            site: Path | None) -> BuildResult:
     """Failures, problems and findings in the order of the leaflet files, whatever order the workers finished
     in."""
     order = {path.stem: number for number, path in enumerate(paths)}
@@ -397,4 +424,4 @@ def _result(paths: list[Path], general: tuple[Problem, ...], made: _Made, manife
         findings=tuple(finding for slug in sorted(findings, key=order.get) for finding in findings[slug]),
         built=tuple(sorted(made.built, key=order.get)), skipped=tuple(made.skipped), failed=tuple(slugs),
         failures=tuple(Failure(slug, tuple(failures[slug])) for slug in slugs), manifest=manifest,
-        timings=timings, executor=executor, report=report)
+        timings=timings, executor=executor, report=report, site=site)

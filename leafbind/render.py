@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -143,7 +145,7 @@ class LayoutContext:
     palette: Palette
     contact: ContactEntry | None
     qr: QrCode | None  # printed layouts only, when leafbind.toml gives a website
-    target: str  # print or epub
+    target: str  # print, epub or web
     layout: Layout | None = None  # the print layout; None for the EPUB
     page_size: str = ""  # the CSS `@page { size }` of the print layout
     cover_image: str | None = None  # the e-book's cover picture (its file name); None in print
@@ -153,8 +155,24 @@ def render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...] = (),
            paper: str = "a4") -> RenderedLeaflet:
     """Render the leaflet for each print layout given, on `paper` (a4 or letter), and its EPUB pages. Raises
     LeafbindError for a broken layout."""
-    try:
+    with layout_errors(project):
         return _render(leaflet, project, layouts, paper)
+
+
+def web_context(leaflet: Leaflet, project: Project) -> LayoutContext:
+    """What the web edition's page of the leaflet sees: as the e-book, cited in the project's styles, with no
+    QR code (the page is where the code leads)."""
+    url = project.leaflet_url(leaflet.slug)
+    return LayoutContext(leaflet=leaflet, organisation=project.config.organisation, logo=project.logo,
+                         url=url, **_citations(leaflet, project, project.citation_styles(), url),
+                         palette=project.palette, contact=project.config.contact, qr=None, target="web")
+
+
+@contextmanager
+def layout_errors(project: Project) -> Iterator[None]:
+    """A template that fails raises LeafbindError naming the layout file and line, never a traceback."""
+    try:
+        yield
     except TemplateSyntaxError as error:
         raise LeafbindError(f"layout {_where(project, error.filename, error.lineno)}: "
                             f"{error.message}") from None
@@ -282,3 +300,8 @@ def _template(env: Environment, name: str):
 def long_date(day: date) -> str:
     """14 September 2026: written out, so no reader mistakes day for month."""
     return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def layout_template(project: Project, name: str):
+    """A layout of the project (its own first, then the built-in one) as a Jinja template."""
+    return _template(environment(project.layout_dirs), name)

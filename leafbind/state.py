@@ -22,6 +22,7 @@ from .output import write_atomically
 from .project import Project
 
 STATE_FILE = ".leafbind-state.json"
+WEB_LAYOUTS = "web"  # the web edition's layouts, which no PDF or e-book uses
 STATE_VERSION = 2  # 2: outputs are recorded per file of each layout
 
 
@@ -55,17 +56,29 @@ class Fingerprints:
         return self._files[key]
 
     def _shared(self, project: Project, version: str) -> str:
-        """What every leaflet depends on: leafbind itself, its settings, and every layout and font file."""
+        """What every leaflet depends on: leafbind itself, its settings, and every layout and font file but
+        the web edition's layouts (`web/`), which only the site depends on (`web`)."""
         parts = [f"leafbind {version}", project.config_source]
         if project.settings.output_profile:  # the press PDF embeds it
             parts.append(f"output profile {project.settings.output_profile.digest}")
         folders = (*project.layout_dirs, *(folder / "fonts" for folder in project.asset_dirs))
         for folder in folders:
-            if folder.is_dir():
-                for path in sorted(p for p in folder.rglob("*")
-                                   if p.is_file() and "__pycache__" not in p.parts):
-                    parts.append(f"{path.relative_to(folder).as_posix()} {self.file(path)}")
+            for name, path in self._files_in(folder):
+                if not name.startswith(f"{WEB_LAYOUTS}/"):
+                    parts.append(f"{name} {self.file(path)}")
         return digest(*parts)
+
+    def web(self) -> str:
+        """The web edition's own layouts (`layouts/web/`, the project's and the built-in ones)."""
+        return digest(*(f"{name} {self.file(path)}" for folder in self._project.layout_dirs
+                        for name, path in self._files_in(folder / WEB_LAYOUTS)))
+
+    @staticmethod
+    def _files_in(folder: Path) -> list[tuple[str, Path]]:
+        if not folder.is_dir():
+            return []
+        return [(path.relative_to(folder).as_posix(), path) for path in sorted(folder.rglob("*"))
+                if path.is_file() and "__pycache__" not in path.parts]
 
 
 @dataclass

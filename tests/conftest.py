@@ -55,6 +55,7 @@ from leafbind.quality.prose import Passage, read_prose, sentences  # noqa: F401
 from leafbind.quality.readability import SMOG_SENTENCES, score  # noqa: F401
 from leafbind.review import review_catalogue as lint_catalogue  # noqa: F401
 from leafbind.settings import RULES  # noqa: F401
+from leafbind.site import SITE_STATE
 from leafbind.state import STATE_FILE
 
 # publish check --format json
@@ -399,12 +400,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every output and the manifest under `folder` with its bytes, to prove a failed build changed none of
     them.
 
-    The build state is left out: it is the build's own bookkeeping, and forgets a leaflet that failed.
+    The build states (of the outputs and of the web edition) are left out: they are the build's own
+    bookkeeping, and forget a leaflet that failed.
     """
     if not folder.exists():
         return {}
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != STATE_FILE}
+            if p.is_file() and p.name not in (STATE_FILE, SITE_STATE)}
 
 
 # --- DAISY Ace ----------------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from distributed import LocalCluster  # imported early, so its settings are in D
 
 from publish import cli
 
+SITE = "site"  # the web edition's folder in the output folder
+
 # ankle-sprain: edition 2, by the editorial team; hay-fever: edition 1, by the practice nurses and the
 # editorial team, showing assets/images/pollen-outdoors.svg
 ANKLE, HAY_FEVER = SLUGS = ("ankle-sprain", "hay-fever")
@@ -34,7 +36,9 @@ def run(*args: str):
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    return {name: data for name, data in snapshot(folder).items() if name.endswith((".pdf", ".epub"))}
+    """The PDFs and e-books built (not the web edition's copies of them)."""
+    return {name: data for name, data in snapshot(folder).items()
+            if name.endswith((".pdf", ".epub")) and not name.startswith(f"{SITE}/")}
 
 
 def made(result) -> set[tuple[str, str]]:
@@ -67,6 +71,9 @@ def test_the_same_sources_give_the_same_bytes_on_another_day(project: Path, vari
     assert outputs(project / "first") == outputs(project / "second")
     for data in outputs(project / "second").values():
         assert b"2031" not in data and b"2030" not in data  # no trace of either clock
+    site = snapshot(project / "second" / SITE)  # the web edition too (the project sets its website)
+    assert "index.html" in site and site == snapshot(project / "first" / SITE)
+    assert not any(b"2031" in data or b"2030" in data for data in site.values())
 
 
 def test_a_process_pool_gives_the_same_bytes_as_one_process(project: Path) -> None:
@@ -205,8 +212,10 @@ def test_json_summary_has_the_documented_keys(project: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert set(summary) == {"built", "skipped", "failed", "problems", "warnings", "outputs", "timings",
-                            "jobs", "executor"}
-    assert set(summary["timings"]) == {"validate", "lint", "setup", "render", "pdf", "epub", "write", "total"}
+                            "jobs", "executor", "site"}
+    assert summary["site"] == str(project / "dist" / SITE)  # the project sets its website
+    assert set(summary["timings"]) == {"validate", "lint", "setup", "render", "pdf", "epub", "write", "site",
+                                       "total"}
     assert set(summary["outputs"][0]) == {"slug", "edition", "format", "layout", "imposed", "path", "bytes",
                                           "sha256"}
     again = json.loads(run("build", "--json", "--project", str(project)).stdout)

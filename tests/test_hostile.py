@@ -406,8 +406,12 @@ def test_same_bytes_in_another_folder_at_another_time_without_the_harfbuzz_subse
               "    r = build_catalogue(p, BuildOptions.resolve(p, force=True))\n"
               "assert not r.problems, r.problems\n")
     subprocess.run([sys.executable, "-c", script, str(second)], check=True, cwd=tmp_path)
-    outputs = sorted(p.relative_to(first / "dist") for p in (first / "dist").rglob("*-ed1*"))
+    dist = first / "dist"
+    found = (p.relative_to(dist) for p in dist.rglob("*-ed1*"))
+    outputs = sorted(name for name in found if name.parts[0] != "site")
     assert len(outputs) == 5  # standard, booklet sheets and pages, press, e-book
+    outputs += sorted(p.relative_to(dist) for p in (dist / "site").rglob("*") if p.is_file())
+    assert Path("site/index.html") in outputs  # the web edition, the same bytes too
     for name in outputs:
         assert (first / "dist" / name).read_bytes() == (second / "dist" / name).read_bytes(), name
 

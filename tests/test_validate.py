@@ -150,7 +150,8 @@ def test_broken_leaflets_write_nothing_and_leave_other_outputs_alone(project: Pa
     assert found == {case: expected(case) for case in CASES}
     assert len(result.problems) == sum(len(lines) for lines in found.values())
     assert {output.slug for output in result.outputs} == set(SLUGS)
-    assert sorted(path.name for path in dist.iterdir()) == sorted(SLUGS + ("manifest.json", STATE_FILE))
+    assert sorted(path.name for path in dist.iterdir()) == sorted(
+        SLUGS + ("manifest.json", STATE_FILE, "site", ".leafbind-site.json"))  # the site of the first build
     assert snapshot(dist) == before  # good leaflets rewritten with identical bytes; nothing else touched
 
 
@@ -159,7 +160,9 @@ def test_failed_rebuild_keeps_the_previous_outputs(project: Path) -> None:
     dist = project / "dist"
     build(project, slugs=(slug,))
     before = snapshot(dist)
-    assert set(before) == {f"{slug}/{slug}-ed1.pdf", f"{slug}/{slug}-ed1.epub", "manifest.json"}
+    made = {name for name in before if not name.startswith(("site/", ".leafbind-site"))}
+    assert made == {f"{slug}/{slug}-ed1.pdf", f"{slug}/{slug}-ed1.epub", "manifest.json"}
+    assert f"site/{slug}/index.html" in before  # the web edition stays as it was too
     source = project / "leaflets" / f"{slug}.md"
     number = line_of(source, "published:")
     lines = source.read_text("utf-8").splitlines(keepends=True)
