@@ -39,6 +39,7 @@ from leafbind import (
     display_path,
     due_for_review,
     find_leaflets,
+    languages,
     new_edition,
     new_leaflet,
     open_project,
@@ -383,20 +384,34 @@ def _score(value: float | None, places: int = 1) -> str:
               help="Only leaflets whose review date has passed or comes within --within days.")
 @click.option("--within", "days", type=click.IntRange(min=0), default=DUE_WITHIN, show_default=True,
               metavar="DAYS", help="With --due: also list reviews falling due in the next DAYS days.")
+@click.option("--translations", "show_translations", is_flag=True,
+              help="List each leaflet's languages and which translations are out of date.")
 @project_option
 @reporting
-def list_leaflets(show_layouts, due, days, project_dir) -> None:
+def list_leaflets(show_layouts, due, days, show_translations, project_dir) -> None:
     """List every leaflet: slug, title, edition, dates and authors. Exit status 1 if any has problems.
 
     With --due, list the leaflets to review: overdue first, then those due soonest, then any with no review
     date. Today is the local date, or SOURCE_DATE_EPOCH's when set. With --layouts, list the print layouts.
+    With --translations, list each leaflet's languages and which translations are out of date.
     """
     project = open_project(project_dir)
     if show_layouts:
         _show_layouts(project)
         return
     checked = check_catalogue(project)
-    if due:
+    if show_translations:
+        rows = [("LEAFLET", "LANG", "SLUG", "ED", "FROM ED", "STATUS", "TRANSLATED BY", "CHECKED BY")]
+        for family, found in languages(checked.leaflets).items():
+            for one in found:
+                leaflet, translation = one.leaflet, one.leaflet.translation
+                status = (f"out of date: the leaflet is at edition {one.current_edition}"
+                          if one.status == "out of date" else one.status)
+                rows.append((family, leaflet.lang, leaflet.slug, str(leaflet.edition),
+                             str(translation.source_edition) if translation else "-", status,
+                             ", ".join(a.key for a in translation.translated_by) if translation else "-",
+                             ", ".join(a.key for a in translation.checked_by) if translation else "-"))
+    elif due:
         rows = [("SLUG", "TITLE", "ED", "REVIEW", "STATUS")]
         rows += [(leaflet.slug, leaflet.title, str(leaflet.edition), str(leaflet.review or "-"), status)
                  for leaflet, status in due_for_review(checked.leaflets, today(), days)]

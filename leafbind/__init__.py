@@ -12,7 +12,14 @@ The public API, everything the command line (publish.py) uses:
 """
 
 from .build import BuildOptions, BuildResult, BuildStopped, Progress, build_catalogue
-from .catalogue import DUE_WITHIN, UnknownLeaflet, check_catalogue, due_for_review, find_leaflets
+from .catalogue import (
+    DUE_WITHIN,
+    UnknownLeaflet,
+    check_catalogue,
+    due_for_review,
+    find_leaflets,
+    languages,
+)
 from .clock import today
 from .editions import new_edition
 from .errors import LeafbindError, Problem, ProblemReport, plural
@@ -37,6 +44,7 @@ __all__ = [
     "Preview", "Problem", "ProblemReport", "Progress", "Project", "QualityReport", "UnknownLayout",
     "UnknownLeaflet",
     "__version__", "build_catalogue", "check_catalogue", "choose_products", "display_path", "due_for_review",
+    "languages",
     "find_leaflets", "load_leaflet", "new_edition", "new_leaflet", "open_project", "pdf_variants", "plural",
     "print_products", "review_catalogue", "today", "write_quality_page",
 ]

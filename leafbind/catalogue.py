@@ -68,7 +68,7 @@ def iter_checked(project: Project, paths: list[Path], book: AuthorBook,
     catalogue is never all in memory. Two files with one slug would write the same outputs, so both fail; of
     two leaflets with one code, the first keeps it."""
     files_of_slug = files_by_slug(project)
-    codes = dict(other_codes or {})
+    codes = {code: (file, _family(file)) for code, file in (other_codes or {}).items()}
     for path in paths:
         display = project.display(path)
         leaflet, problems = None, []
@@ -81,12 +81,21 @@ def iter_checked(project: Project, paths: list[Path], book: AuthorBook,
             problems.append(Problem(display, None, None,
                                     f'has the same slug "{path.stem}" as {", ".join(others)}: '
                                     "rename one of them"))
-        elif leaflet and leaflet.code and leaflet.code in codes:
+        elif leaflet and leaflet.translation and leaflet.translation.of not in files_of_slug:
+            problems.append(Problem(display, leaflet.origin.line_of(("translation_of",)), "translation_of",
+                                    f'there is no leaflet "{leaflet.translation.of}" to translate (no '
+                                    f"{project.display(project.leaflets_dir / leaflet.translation.of)}.md)"))
+        elif leaflet and leaflet.code and codes.get(leaflet.code, ("", leaflet.family))[1] != leaflet.family:
             problems.append(Problem(display, leaflet.origin.line_of(("id",)), "id",
-                                    f'"{leaflet.code}" is also the id of {codes[leaflet.code]}'))
-        elif leaflet and leaflet.code:
-            codes[leaflet.code] = display
+                                    f'"{leaflet.code}" is also the id of {codes[leaflet.code][0]}'))
+        elif leaflet and leaflet.code:  # a leaflet's translations share its id
+            codes.setdefault(leaflet.code, (display, leaflet.family))
         yield path.stem, None if problems else leaflet, problems
+
+
+def _family(file: str) -> str:
+    """The leaflet a file (as displayed) is, or is a translation of: leaflets/knee-pain.pl.md → knee-pain."""
+    return Path(file).name.partition(".")[0]
 
 
 def files_by_slug(project: Project) -> dict[str, list[Path]]:
@@ -133,9 +142,35 @@ def due_for_review(leaflets, today: date, within: int = DUE_WITHIN) -> list[tupl
             for _, leaflet, status in sorted(found, key=lambda item: (item[0], item[1].slug))]
 
 
+@dataclass(frozen=True)
+class Language:
+    """One language of a leaflet: the leaflet itself, or a translation and whether it follows the current
+    edition."""
+
+    leaflet: Leaflet
+    status: str  # "source", "current", "out of date", or "no source" (the leaflet has problems or is gone)
+    current_edition: int | None  # the edition of the leaflet translated (for a translation)
+
+
+def languages(leaflets) -> dict[str, list[Language]]:
+    """The languages of each leaflet, under its slug: the leaflet first, then its translations by language."""
+    sources = {leaflet.slug: leaflet for leaflet in leaflets if leaflet.translation is None}
+    found: dict[str, list[Language]] = {}
+    for leaflet in sorted(leaflets, key=lambda one: (one.family, one.translation is not None, one.lang)):
+        translation = leaflet.translation
+        if translation is None:
+            found.setdefault(leaflet.slug, []).append(Language(leaflet, "source", None))
+            continue
+        source = sources.get(translation.of)
+        status = ("no source" if source is None
+                  else "out of date" if source.edition > translation.source_edition else "current")
+        found.setdefault(translation.of, []).append(Language(leaflet, status, source and source.edition))
+    return found
+
+
 class UnknownLeaflet(LeafbindError):
     """A slug on the command line that names no leaflet (a usage error, not a content problem)."""
 
 
-__all__ = ["AUTHORS_FILE", "Checked", "UnknownLeaflet", "check_catalogue", "check_leaflets", "files_by_slug",
-           "find_leaflets", "iter_checked", "select"]
+__all__ = ["AUTHORS_FILE", "Checked", "Language", "UnknownLeaflet", "check_catalogue", "check_leaflets",
+           "files_by_slug", "find_leaflets", "iter_checked", "languages", "select"]

@@ -147,6 +147,13 @@ class FrontMatter(Schema):
     keywords: list[Text] = []
     sources: list[SourceEntry] = []
     history: list[HistoryEntry] = []
+    # A translation (file leaflets/<slug>.<lang>.md) names the leaflet it was translated from, that leaflet's
+    # edition it follows, who translated it and who checked it (authors.yaml keys), and when.
+    translation_of: Text | None = None
+    source_edition: Edition | None = None
+    translated_by: list[Text] = []
+    checked_by: list[Text] = []
+    translated: Date | None = None
 
 
 class AuthorEntry(Schema):
@@ -209,6 +216,17 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """What a translation says of its origin: the leaflet (slug) and edition it was translated from."""
+
+    of: str
+    source_edition: int
+    translated_by: tuple[Author, ...]
+    checked_by: tuple[Author, ...]
+    translated: date | None
+
+
+@dataclass(frozen=True)
 class Leaflet:
     """One valid leaflet: everything the layouts need, nothing left to check."""
 
@@ -233,6 +251,12 @@ class Leaflet:
     # the Markdown body as written, for the quality checks
     body: str = field(default="", compare=False, repr=False)
     body_line: int = field(default=1, compare=False, repr=False)  # the file line of its first line
+    translation: Translation | None = None  # when this leaflet is a translation of another
+
+    @property
+    def family(self) -> str:
+        """The slug of the leaflet this one is a language of: its own, or the one it was translated from."""
+        return self.translation.of if self.translation else self.slug
 
     @property
     def last_changed(self) -> date:

@@ -47,8 +47,9 @@ class Output:
 
 
 def output_path(out_dir: Path, slug: str, edition: int, file) -> Path:
-    """dist/<slug>/<the file's name> (`file`: the products.OutputFile it is), never outside `out_dir`."""
-    path = (out_dir / slug / file.name(slug, edition)).resolve()
+    """dist/<slug>/<the file's name> (`file`: the products.OutputFile it is), never outside `out_dir`. A
+    translation's files sit beside its leaflet's: dist/knee-pain/knee-pain.pl-ed1.pdf."""
+    path = (out_dir / slug.partition(".")[0] / file.name(slug, edition)).resolve()
     if not path.is_relative_to(out_dir.resolve()):
         raise LeafbindError(f"refusing to write {path}: it is outside {out_dir}")
     return path

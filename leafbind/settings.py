@@ -46,6 +46,7 @@ RULES = {  # the quality checks' codes (what `[check] disable` names) → what e
     "review-date": "a review date, not passed and not within review_notice days",
     "placeholder": "sample text of the starter leaflet (publish new) still in the leaflet or its authors",
     "font-coverage": "characters that no font of the outputs has (built-in, assets/fonts/ or the layouts')",
+    "translation-outdated": "a translation made from an earlier edition than its leaflet's current one",
 }
 
 

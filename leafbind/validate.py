@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
@@ -21,11 +22,15 @@ from .model import (
     Revision,
     Source,
     SourceEntry,
+    Translation,
     shown,
 )
 from .project import Project
 
 AUTHORS_FILE = "authors.yaml"
+TRANSLATION_FIELDS = ("translation_of", "source_edition", "translated_by", "checked_by", "translated")
+TRANSLATORS = ("translated_by", "checked_by")  # front-matter lists of authors.yaml keys, beside `authors`
+LANGUAGE_SUFFIX = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")  # a language tag in a file name, lower case
 LIST_ENTRIES = {"sources": SourceEntry, "history": HistoryEntry}  # front-matter lists whose items have fields
 
 
@@ -90,13 +95,19 @@ def _photo(entry: AuthorEntry, project: Project, document: YamlDocument, key: st
 def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leaflet:
     """Check one leaflet completely and return it, or raise ProblemReport with all of its problems."""
     front, problems = check_schema(FrontMatter, source.front.data, source.front, ())
-    if not SLUG_PATTERN.match(source.slug):
+    family, language = split_slug(source.slug)
+    if not SLUG_PATTERN.match(family) or (language is not None and not LANGUAGE_SUFFIX.match(language)):
         problems.append(Problem(source.display, None, None,
                                 f'the file name "{source.slug}" is not a valid slug: '
-                                "use lowercase letters, digits and hyphens only, e.g. knee-pain.md"))
+                                "use lowercase letters, digits and hyphens only, e.g. knee-pain.md, and for "
+                                "a translation the language after a dot, e.g. knee-pain.pl.md"))
+    elif front is not None:
+        problems.extend(_check_translation(front, source, family, language))
     body = render_body(source.body, source.body_line, source.path, source.display, project)
     problems.extend(body.problems)
     problems.extend(_check_authors(_author_keys(front, source), source, book))
+    for role in TRANSLATORS:
+        problems.extend(_check_authors(_author_keys(front, source, role), source, book, role))
     problems.extend(_check_links(body, source))
     if front is not None:
         problems.extend(_check_dates(front, source))
@@ -112,7 +123,51 @@ def validate(source: LeafletSource, book: AuthorBook, project: Project) -> Leafl
         history=tuple(Revision(**entry.model_dump()) for entry in front.history),
         introduction=body.introduction, sections=body.sections, images=body.images, origin=source.front,
         body=source.body, body_line=source.body_line,
+        translation=Translation(
+            of=front.translation_of, source_edition=front.source_edition,
+            translated_by=tuple(book.authors[key] for key in front.translated_by),
+            checked_by=tuple(book.authors[key] for key in front.checked_by),
+            translated=front.translated) if front.translation_of else None,
     )
+
+
+def split_slug(slug: str) -> tuple[str, str | None]:
+    """A file name's slug → (the leaflet's slug, the language of a translation or None): knee-pain.pl → (
+    knee-pain, pl)."""
+    family, dot, language = slug.partition(".")
+    return family, (language if dot else None)
+
+
+def _check_translation(front: FrontMatter, source: LeafletSource, family: str,
+                       language: str | None) -> list[Problem]:
+    """A translation's file is named <slug>.<lang>.md and says what it was translated from, who translated it
+    and who checked it; a leaflet that is not a translation says none of that."""
+    def problem(key: str, message: str) -> Problem:  # a missing key: at the line of translation_of, or lang
+        at = next(k for k in (key, "translation_of", "lang") if k in source.front.data or k == "lang")
+        return Problem(source.display, source.front.line_of((at,)), key, message)
+
+    if language is None:
+        return [problem(key, f"only a translation has {key}: name its file after the leaflet and the "
+                             f"language, e.g. {family}.{front.lang.lower()}.md")
+                for key in TRANSLATION_FIELDS if source.front.data.get(key) not in (None, [], "")]
+    problems = []
+    if front.lang.lower() != language:
+        problems.append(problem("lang", f'"{front.lang}" is not the language of the file name '
+                                        f'("{language}"): rename the file '
+                                        f"{family}.{front.lang.lower()}.md, or correct lang"))
+    if front.translation_of is not None and front.translation_of != family:
+        problems.append(problem("translation_of", f'"{front.translation_of}" is not the leaflet the file '
+                                                  f'name gives ("{family}")'))
+    needed = {"translation_of": f"the leaflet it was translated from ({family})",
+              "source_edition": "the edition of that leaflet it was translated from",
+              "translated_by": "who translated it (authors.yaml keys)",
+              "checked_by": "who checked the translation: a second translator (authors.yaml keys)"}
+    problems.extend(problem(key, f"a translation needs {key}: {meaning}")
+                    for key, meaning in needed.items() if not getattr(front, key))
+    if same := sorted(set(front.translated_by) & set(front.checked_by)):
+        problems.append(problem("checked_by", f"{', '.join(same)} also translated it: a translation is "
+                                              "checked by someone else"))
+    return problems
 
 
 def _check_dates(front: FrontMatter, source: LeafletSource) -> list[Problem]:
@@ -168,10 +223,12 @@ def _date_order(entry: HistoryEntry, previous: HistoryEntry | None, front: Front
     return None
 
 
-def _author_keys(front: FrontMatter | None, source: LeafletSource) -> list[tuple[int, str]]:
-    """The author keys to look up: from the valid front matter, or, when another field has a problem, every
-    key written as text, so that a bad date does not hide an unknown author until the next run."""
-    keys = front.authors if front is not None else source.front.data.get("authors")
+def _author_keys(front: FrontMatter | None, source: LeafletSource, role: str = "authors"
+                 ) -> list[tuple[int, str]]:
+    """The author keys to look up (of `authors`, or of a translator's role): from the valid front matter, or,
+    when another field has a problem, every key written as text, so that a bad date does not hide an unknown
+    author until the next run."""
+    keys = getattr(front, role) if front is not None else source.front.data.get(role)
     if not isinstance(keys, list):
         return []
     return [(index, key) for index, key in enumerate(keys) if isinstance(key, str) and key.strip()]
@@ -191,16 +248,17 @@ def _anchor_list(anchors: list[str]) -> str:
     return " (its sections are " + ", ".join(f"#{anchor}" for anchor in anchors) + ")"
 
 
-def _check_authors(keys: list[tuple[int, str]], source: LeafletSource, book: AuthorBook) -> list[Problem]:
+def _check_authors(keys: list[tuple[int, str]], source: LeafletSource, book: AuthorBook,
+                   role: str = "authors") -> list[Problem]:
     problems = []
     for index, key in keys:
-        line = source.front.line_of(("authors", index))
+        line = source.front.line_of((role, index))
         if key in book.broken or not book.readable:
-            problems.append(Problem(source.display, line, "authors",
+            problems.append(Problem(source.display, line, role,
                                     f'author "{key}" has problems in {book.display}'))
         elif key not in book.authors:
             hint = did_you_mean(key, book.authors) or f" (add it to {book.display})"
-            problems.append(Problem(source.display, line, "authors",
+            problems.append(Problem(source.display, line, role,
                                     f'"{key}" is not an author in {book.display}{hint}'))
     return problems
 

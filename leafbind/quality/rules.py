@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ..errors import Problem, ProblemReport, plural
-from ..load import load_yaml_file
+from ..load import load_leaflet, load_yaml_file
 from ..model import Author, Leaflet
 from ..project import Project
 from ..settings import CheckConfig
@@ -144,6 +144,18 @@ class Linter:
     authors_display: str = AUTHORS_FILE
     project: Project | None = None  # whose fonts `font-coverage` reads (none: the check is not run)
 
+    def current_edition(self, slug: str) -> int | None:
+        """The edition leaflets/<slug>.md says it is, read from its front matter alone (None when there is no
+        such file, or it can't be read: its own check reports why)."""
+        if self.project is None:
+            return None
+        path = self.project.leaflets_dir / f"{slug}.md"
+        try:
+            edition = load_leaflet(path, self.project.display(path)).front.data.get("edition", 1)
+        except (ProblemReport, OSError):
+            return None
+        return edition if isinstance(edition, int) and not isinstance(edition, bool) else None
+
     @cached_property  # read at the first leaflet checked: a build that skips every leaflet never reads them
     def fonts(self) -> FontCoverage | None:
         """The characters the fonts of the project's outputs have."""
@@ -175,6 +187,7 @@ class Linter:
         run.front_matter()
         run.placeholders()
         run.fonts()
+        run.translation()
         findings = sorted(f for f in run.findings if f.code not in self.config.disable)
         return Quality(leaflet.slug, display, leaflet.title, leaflet.lang, overall, sections, tuple(findings))
 
@@ -393,6 +406,18 @@ class _Run:
         elif days <= self.config.review_notice:
             when = "today" if days == 0 else f"in {plural(days, 'day')}"
             self.find(line, "review-date", WARNING, f"the review date {review} is {when}: plan the review")
+
+    # --- Translations: made from the current edition of their leaflet -------------------------------------
+
+    def translation(self) -> None:
+        translation = self.leaflet.translation
+        if translation is None:
+            return
+        current = self.linter.current_edition(translation.of)
+        if current is not None and current > translation.source_edition:
+            self.find(self.front_line("source_edition"), "translation-outdated", WARNING,
+                      f"translated from edition {translation.source_edition} of {translation.of}, which is "
+                      f"now at edition {current}: update the translation, then set source_edition: {current}")
 
     # --- Fonts: a character no font of the outputs has ------------------------------------------------------
 
