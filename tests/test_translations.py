@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import build, edit, line_of
+from conftest import assert_accessible, build, edit, line_of
+from lxml import html as lxml_html
 
 from leafbind import new_edition, open_project
 from publish import cli
@@ -50,6 +52,17 @@ def test_a_translation_builds_beside_its_leaflet_with_its_language_in_the_names(
     entry = next(one for one in manifest["leaflets"] if one["slug"] == TRANSLATION)
     current = entry["editions"][0]
     assert (current["language"], current["code"]) == ("pl", "PIL-0107")  # the leaflet's code, shared
+    page = lxml_html.fromstring((project / "dist" / "site" / TRANSLATION / "index.html").read_bytes())
+    assert (page.get("lang"), page.findtext(".//h1")) == ("pl", "Życie z katarem siennym")
+
+
+def test_the_translation_s_e_book_is_accessible_in_its_language(project: Path, tmp_path: Path) -> None:
+    build(project)
+    book = project / "dist" / SOURCE / f"{TRANSLATION}-ed1.epub"
+    with zipfile.ZipFile(book) as epub:
+        package = next(name for name in epub.namelist() if name.endswith(".opf"))
+        assert b"<dc:language>pl</dc:language>" in epub.read(package)
+    assert_accessible([book], tmp_path / "ace")
 
 
 def test_a_new_edition_of_the_leaflet_makes_its_translations_out_of_date(project: Path) -> None:
