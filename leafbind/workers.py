@@ -87,6 +87,14 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    # A worker killed while sending a result leaves half a message in the result pipe, and the pool's manager
+    # thread waits for the rest forever (Python then hangs at exit, joining it). With the workers gone, this
+    # process holds the pipe's last writing end: closing it ends that wait, and the pool sees itself broken.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)  # noqa: SLF001 (as above)
+    if writer is not None and not any(process.is_alive() for process in processes):
+        writer.close()
 
 
 def guard_worker(main: int) -> None:
