@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -32,6 +33,7 @@ from markupsafe import Markup
 from nameparser import HumanName
 from nameparser.config import CONSTANTS as NAME_WORDS
 
+from .i18n import N_
 from .model import Author, Leaflet, Source
 
 
@@ -48,10 +50,11 @@ class StyleChoice(NamedTuple):
 # none). AMA 11 (§3.15.1) names the website a page is on after its title; the CSL style takes that name from
 # container-title, and would leave the publisher out.
 STYLES = {
-    "apa": StyleChoice("apa", "APA (7th edition)", "pamphlet"),
-    "mla": StyleChoice("modern-language-association", "MLA (9th edition)", "pamphlet"),
-    "ama": StyleChoice("american-medical-association", "AMA (11th edition)", "webpage", site_name=True),
-    "harvard": StyleChoice("harvard-cite-them-right", "Harvard (Cite Them Right)", "webpage", locale="en-GB"),
+    "apa": StyleChoice("apa", N_("APA (7th edition)"), "pamphlet"),
+    "mla": StyleChoice("modern-language-association", N_("MLA (9th edition)"), "pamphlet"),
+    "ama": StyleChoice("american-medical-association", N_("AMA (11th edition)"), "webpage", site_name=True),
+    "harvard": StyleChoice("harvard-cite-them-right", N_("Harvard (Cite Them Right)"), "webpage",
+                           locale="en-GB"),
 }
 ORGANISATION_WORDS = {"team", "group", "committee", "service", "services", "trust", "institute", "clinic",
                       "department", "association", "society", "board", "council", "unit", "network", "health"}
@@ -82,16 +85,43 @@ def style_problem(name: str) -> str | None:
     return None
 
 
+def csl_locale(lang: str) -> str | None:
+    """The CSL locale citeproc-py has for a leaflet's language (its terms, "accessed", "edition", its months):
+    the tag itself (es-MX), else the language's main dialect (pl → pl-PL, zh-Hans → zh-CN, zh-Hant → zh-TW);
+    None for English (each style keeps its own English) and for a language citeproc-py has no locale for
+    (Bengali, Urdu …): its citations are written with the style's English terms (`citation_fallback`)."""
+    language, *rest = lang.split("-")
+    if language == "en":
+        return None
+    if lang in LANGUAGE_NAMES:
+        return lang
+    if language == "zh":
+        return "zh-TW" if {"Hant", "TW", "HK", "MO"} & set(rest) else "zh-CN"
+    return PRIMARY_DIALECTS.get(language)
+
+
+def citation_fallback(lang: str) -> bool:
+    """True when the leaflet's citations can't be in its language and are written in English instead."""
+    return not lang.startswith("en") and csl_locale(lang) is None
+
+
+def _style(name: str, lang: str = "en") -> CitationStylesStyle:
+    """The style, in the CSL locale for `lang` (`csl_locale`), else the style's own."""
+    choice = STYLES.get(name)
+    return _parsed(name, csl_locale(lang) or (choice.locale if choice else None))
+
+
 @cache
-def _style(name: str) -> CitationStylesStyle:
-    """The style, parsed once per process: every leaflet is cited with the same parsed style."""
+def _parsed(name: str, locale: str | None) -> CitationStylesStyle:
+    """The style, parsed once per process and locale: every leaflet in one language is cited with the same
+    parsed style."""
     choice = STYLES.get(name)
     path = Path(get_style_filepath(choice.csl if choice else name))
     if not path.is_file():
         raise ValueError(name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it ignores
-        return _Style(path, choice.locale if choice else None)
+        return _Style(path, locale)
 
 
 def _label(name: str) -> str:
@@ -101,7 +131,7 @@ def _label(name: str) -> str:
     return title.text if title is not None else name
 
 
-def _format(style: str, items: list[dict]) -> list[Markup]:
+def _format(style: str, items: list[dict], lang: str = "en") -> list[Markup]:
     choice = STYLES.get(style)
     if choice and choice.site_name:
         items = [_site_named(item) for item in items]
@@ -109,7 +139,7 @@ def _format(style: str, items: list[dict]) -> list[Markup]:
         warnings.simplefilter("ignore")
         shielded = [_shield(item) for item in items]
         source = _Source(shielded)
-        bibliography = CitationStylesBibliography(_style(style), source, formatter.html)
+        bibliography = CitationStylesBibliography(_style(style, lang), source, formatter.html)
         for item in shielded:
             bibliography.register(CslCitation([_Cited(item["id"], source)]))
         # citeproc-py escapes only the style's own text (terms, prefixes, suffixes); the values come out as
@@ -143,21 +173,23 @@ def _unshield(html: str) -> str:
     return html.translate(_UNSHIELD)
 
 
-def cite_leaflet(leaflet: Leaflet, styles: list[str], organisation: str,
-                 url: str | None) -> tuple[Citation, ...]:
-    """The leaflet as a reference in each style, for the "Cite this leaflet" page."""
+def cite_leaflet(leaflet: Leaflet, styles: list[str], organisation: str, url: str | None,
+                 gettext: Callable[[str], str] = str) -> tuple[Citation, ...]:
+    """The leaflet as a reference in each style, for the "Cite this leaflet" page, in the leaflet's language
+    (`csl_locale`); `gettext` translates the styles' labels."""
     item = _leaflet_item(leaflet, organisation, url, "pamphlet")  # the names split once, not once a style
     citations = []
     for name in styles:
         typed = item | {"type": STYLES[name].item_type if name in STYLES else "pamphlet"}
-        citations.append(Citation(name, _label(name), _format(name, [typed])[0]))
+        citations.append(Citation(name, gettext(_label(name)) if name in STYLES else _label(name),
+                                  _format(name, [typed], leaflet.lang)[0]))
     return tuple(citations)
 
 
-def reference_list(sources: tuple[Source, ...], style: str) -> tuple[Markup, ...]:
+def reference_list(sources: tuple[Source, ...], style: str, lang: str = "en") -> tuple[Markup, ...]:
     """The leaflet's sources, formatted in `style`, in the order the editor listed them."""
     items = [_source_item(source, index) for index, source in enumerate(sources)]
-    formatted = _format(style, items) if items else []
+    formatted = _format(style, items, lang) if items else []
     return tuple(formatted)
 
 

@@ -32,7 +32,6 @@ from .render import (
 )
 
 STYLESHEET = "leaflet.css"
-CONTENTS = "Contents"  # the navigation document's heading (and its title)
 # EPUB Accessibility 1.1 §3: what the e-book conforms to. tests/test_ace.py runs DAISY Ace on the e-books of
 # the scenarios and fails on any violation it reports, so the claim is checked, not just made.
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -52,11 +51,13 @@ def make_epub(rendered: RenderedLeaflet, printed_pages: tuple[PageStart, ...] = 
     """Package the EPUB in memory and return its bytes. `printed_pages`, where the pages of the printed
     handout on `paper` begin, become page-break markers and the page list, so that "see page 2" finds its
     place."""
-    leaflet = rendered.leaflet
+    leaflet, strings = rendered.leaflet, rendered.strings
     marked, page_list = mark_printed_pages(rendered.epub_pages, printed_pages)
     rendered = replace(rendered, epub_pages=marked)
     book = epub.EpubBook()
     _describe(book, rendered)
+    book.set_direction(strings.direction)  # the spine's page-progression-direction: rtl for Arabic, Urdu …
+    contents = strings.gettext("Contents")  # the navigation document's heading (and its title)
     if page_list:
         book.add_metadata(None, "meta", _page_source(rendered, paper), {"property": "pageBreakSource"})
     stylesheet = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
@@ -73,17 +74,18 @@ def make_epub(rendered: RenderedLeaflet, printed_pages: tuple[PageStart, ...] = 
     pages = {}
     for page in rendered.epub_pages:
         item = epub.EpubHtml(uid=page.file_name.removesuffix(".xhtml"), file_name=page.file_name,
-                             title=page.title, lang=leaflet.lang, content=page.html)
+                             title=page.title, lang=leaflet.lang, content=page.html,
+                             direction=strings.direction)
         item.add_item(stylesheet)
         book.add_item(item)
         pages[page.file_name] = item
     book.toc = _contents(rendered)
     cover, body = _page(rendered, "cover"), _page(rendered, "bodymatter")
     book.guide = [{"type": "cover", "href": cover.file_name, "title": cover.title},
-                  {"type": "toc", "href": "nav.xhtml", "title": CONTENTS},
+                  {"type": "toc", "href": "nav.xhtml", "title": contents},
                   {"type": "text", "href": body.file_name, "title": leaflet.title}]
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title=CONTENTS)
+    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title=contents, direction=strings.direction)
     nav.add_item(stylesheet)
     book.add_item(nav)
     places = {page.file_name: page.place for page in rendered.epub_pages}
@@ -93,9 +95,11 @@ def make_epub(rendered: RenderedLeaflet, printed_pages: tuple[PageStart, ...] = 
     buffer = io.BytesIO()
     # ebooklib's own page list is off: it takes every element with an id and an epub:type for a page break
     # (the author and citation sections). The page list is the printed handout's (mark_printed_pages).
-    writer = _Writer(buffer, book, {"mtime": modified, "epub3_landmark": True, "landmark_title": "Landmarks",
-                                    "epub3_pages": False})
+    writer = _Writer(buffer, book, {"mtime": modified, "epub3_landmark": True,
+                                    "landmark_title": strings.gettext("Landmarks"), "epub3_pages": False,
+                                    "package_direction": strings.rtl})
     writer.page_list = page_list
+    writer.page_list_title = strings.gettext("Pages of the printed handout")
     writer.process()
     writer.write()
     return _repack(buffer.getvalue(), modified)
@@ -108,6 +112,7 @@ class _Writer(epub.EpubWriter):
     handout's page list, hidden too: reading apps offer it as "go to page"."""
 
     page_list: list[tuple[int, str]] | tuple = ()  # (printed page number, href of its marker)
+    page_list_title = "Pages of the printed handout"
 
     def _write_opf_file(self, root):
         root.set(XML_LANG, self.book.language)
@@ -121,7 +126,9 @@ class _Writer(epub.EpubWriter):
         for toc in tree.xpath("//x:nav[@epub:type='toc']", namespaces=namespaces):
             toc.set("id", "toc")  # ebooklib's is "id"
         if self.page_list:
-            tree.find(f"{{{XHTML}}}body").append(_page_list_nav(self.page_list))
+            tree.find(f"{{{XHTML}}}body").append(_page_list_nav(self.page_list, self.page_list_title))
+        if item.direction:
+            tree.set("dir", item.direction)  # ebooklib sets it on the body only
         return etree.tostring(tree, pretty_print=True, encoding="utf-8", xml_declaration=True,
                               doctype="<!DOCTYPE html>")
 
@@ -311,11 +318,11 @@ def _page_source(rendered: RenderedLeaflet, paper: str) -> str:
             f"{PAPER[paper]['full'][1]} paper")
 
 
-def _page_list_nav(page_list: list[tuple[int, str]]):
+def _page_list_nav(page_list: list[tuple[int, str]], title: str):
     """The navigation document's page list: each printed page, linked to its marker."""
     nav = etree.Element(f"{{{XHTML}}}nav", {f"{{{OPS}}}type": "page-list", "role": "doc-pagelist",
                                              "id": "page-list", "hidden": "hidden"})
-    etree.SubElement(nav, f"{{{XHTML}}}h2").text = "Pages of the printed handout"
+    etree.SubElement(nav, f"{{{XHTML}}}h2").text = title
     items = etree.SubElement(nav, f"{{{XHTML}}}ol")
     for number, href in page_list:
         link = etree.SubElement(etree.SubElement(items, f"{{{XHTML}}}li"), f"{{{XHTML}}}a", href=href)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,12 +22,15 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    pass_context,
 )
+from markupsafe import Markup
 
 from .assets import FONT_SUFFIXES, IMAGE_SUFFIXES
-from .citations import Citation, cite_leaflet, reference_list
+from .citations import Citation, citation_fallback, cite_leaflet, reference_list
 from .colours import Palette
 from .errors import LeafbindError
+from .i18n import Strings, strings_for
 from .layouts import Layout
 from .model import Asset, Leaflet
 from .project import Project
@@ -47,21 +50,25 @@ class EpubPageSpec:
 
     file_name: str
     template: str
-    title: str | None
+    title: Callable[[Strings, Leaflet], str] | None
     semantics: str
     place: str
 
 
 EPUB_PAGES = (
-    EpubPageSpec("cover.xhtml", "epub/cover.html.jinja", "Cover", "cover", FRONT),
-    EpubPageSpec("title-page.xhtml", "epub/title-page.html.jinja", "Title page", "titlepage", FRONT),
+    EpubPageSpec("cover.xhtml", "epub/cover.html.jinja", lambda strings, _: strings.gettext("Cover"), "cover",
+                 FRONT),
+    EpubPageSpec("title-page.xhtml", "epub/title-page.html.jinja",
+                 lambda strings, _: strings.gettext("Title page"), "titlepage", FRONT),
     EpubPageSpec("leaflet.xhtml", "epub/leaflet.html.jinja", None, "bodymatter", BODY),
     # if it has sources
-    EpubPageSpec("sources.xhtml", "epub/sources.html.jinja", "Sources", "bibliography", BACK),
+    EpubPageSpec("sources.xhtml", "epub/sources.html.jinja", lambda strings, _: strings.gettext("Sources"),
+                 "bibliography", BACK),
     EpubPageSpec("authors.xhtml", "epub/author-bio.html.jinja",
-                 "About the {{ 'authors' if context.leaflet.authors|length > 1 else 'author' }}", "appendix",
-                 BACK),
-    EpubPageSpec("cite.xhtml", "epub/cite.html.jinja", "Cite this leaflet", "appendix", BACK),
+                 lambda strings, leaflet: strings.ngettext("About the author", "About the authors",
+                                                           len(leaflet.authors)), "appendix", BACK),
+    EpubPageSpec("cite.xhtml", "epub/cite.html.jinja",
+                 lambda strings, _: strings.gettext("Cite this leaflet"), "appendix", BACK),
 )
 
 
@@ -127,6 +134,7 @@ class RenderedLeaflet:
     epub_css: str
     assets: tuple[Asset, ...]  # every file the outputs embed: images, photos, logo, fonts
     palette: Palette  # the colours, for what is drawn rather than styled (the e-book's cover picture)
+    strings: Strings  # the layouts' words in the leaflet's language, for what the writers add (e-book labels)
 
     def print_document(self, layout: str) -> PrintDocument:
         return next(printed for printed in self.prints if printed.layout.name == layout)
@@ -146,9 +154,15 @@ class LayoutContext:
     contact: ContactEntry | None
     qr: QrCode | None  # printed layouts only, when leafbind.toml gives a website
     target: str  # print, epub or web
+    strings: Strings  # the layouts' words, dates and direction in the leaflet's language
     layout: Layout | None = None  # the print layout; None for the EPUB
     page_size: str = ""  # the CSS `@page { size }` of the print layout
     cover_image: str | None = None  # the e-book's cover picture (its file name); None in print
+
+    @property
+    def citation_fallback(self) -> bool:
+        """The citations are in English: citeproc-py has no CSL locale for the leaflet's language."""
+        return bool(self.citations) and citation_fallback(self.leaflet.lang)
 
 
 def render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...] = (),
@@ -163,9 +177,11 @@ def web_context(leaflet: Leaflet, project: Project) -> LayoutContext:
     """What the web edition's page of the leaflet sees: as the e-book, cited in the project's styles, with no
     QR code (the page is where the code leads)."""
     url = project.leaflet_url(leaflet.slug)
+    strings = strings_for(project.layout_dirs, leaflet.lang)
     return LayoutContext(leaflet=leaflet, organisation=project.config.organisation, logo=project.logo,
-                         url=url, **_citations(leaflet, project, project.citation_styles(), url),
-                         palette=project.palette, contact=project.config.contact, qr=None, target="web")
+                         url=url, **_citations(leaflet, project, project.citation_styles(), url, strings),
+                         palette=project.palette, contact=project.config.contact, qr=None, target="web",
+                         strings=strings)
 
 
 @contextmanager
@@ -197,9 +213,10 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     logo = project.logo
     url = project.leaflet_url(leaflet.slug)
     styles = project.citation_styles()
+    strings = strings_for(project.layout_dirs, leaflet.lang)
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
-                **_citations(leaflet, project, styles, url), palette=project.palette,
-                contact=project.config.contact)
+                **_citations(leaflet, project, styles, url, strings), palette=project.palette,
+                contact=project.config.contact, strings=strings)
     epub_context = LayoutContext(**base, qr=None, target="epub", cover_image=COVER_IMAGE)
     epub_css = _template(env, "epub.css").render(context=epub_context)
     pages = tuple(
@@ -210,7 +227,7 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     qr = qr_code(url) if url else None
     print_context = LayoutContext(**base, qr=qr, target="print")
     prints = tuple(_print(env, layout, print_context, paper, {} if own == styles else
-                          _citations(leaflet, project, own, url))  # formatting citations takes a while
+                          _citations(leaflet, project, own, url, strings))  # formatting them takes a while
                    for layout, own in ((layout, project.citation_styles(layout.name)) for layout in layouts))
     assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
     for css, name in ((epub_css, "epub.css"),
@@ -221,28 +238,24 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
                 assets.setdefault(asset.href, asset)
     return RenderedLeaflet(leaflet, project.config.organisation, url, prints, epub_pages=pages,
                            epub_css=epub_css, assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
-                           palette=project.palette)
+                           palette=project.palette, strings=strings)
 
 
 def _title(env: Environment, page: EpubPageSpec, context: LayoutContext) -> str:
     """The title of an e-book page, as its contents entry and its XHTML title show it: with no citation
     styles, the citation page holds only about this edition."""
     if page.file_name == "cite.xhtml" and not context.citations:
-        return "About this edition"
-    return _compiled(env, page.title).render(context=context) if page.title else context.leaflet.title
+        return context.strings.gettext("About this edition")
+    return page.title(context.strings, context.leaflet) if page.title else context.leaflet.title
 
 
-@lru_cache(maxsize=32)
-def _compiled(env: Environment, source: str):
-    """A page title's template, compiled once per environment rather than once per leaflet."""
-    return env.from_string(source)
-
-
-def _citations(leaflet: Leaflet, project: Project, styles: list[str], url: str | None) -> dict:
+def _citations(leaflet: Leaflet, project: Project, styles: list[str], url: str | None,
+               strings: Strings) -> dict:
     """The leaflet cited in `styles` (a layout's, or the project's: Project.citation_styles), none for
-    `citation_styles = []`, and its sources listed in the first of them (APA when there are none)."""
-    return dict(citations=cite_leaflet(leaflet, styles, project.config.organisation, url),
-                references=reference_list(leaflet.sources, styles[0] if styles else "apa"))
+    `citation_styles = []`, and its sources listed in the first of them (APA when there are none), in the
+    leaflet's language where citeproc-py has a CSL locale for it."""
+    return dict(citations=cite_leaflet(leaflet, styles, project.config.organisation, url, strings.gettext),
+                references=reference_list(leaflet.sources, styles[0] if styles else "apa", leaflet.lang))
 
 
 def _print(env: Environment, layout: Layout, context: LayoutContext, paper: str,
@@ -271,9 +284,15 @@ def environment(layout_dirs: tuple) -> Environment:
         ContainedLoader(builtin),
     ])
     env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
+                      lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    # `_()`, `gettext`, `ngettext` and `{% trans %}` in every layout: the words of the leaflet's language, by
+    # the `strings` of the LayoutContext the template is rendered with (English when it has none).
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters["long_date"] = long_date
-    env.filters["month_year"] = lambda day: day.strftime("%B %Y")
+    env.filters["month_year"] = month_year
+    env.globals["page_counter"] = page_counter
+    env.globals["ltr"] = ltr
+    env.globals["ltr_link"] = ltr_link
     return env
 
 
@@ -297,9 +316,57 @@ def _template(env: Environment, name: str):
         raise LeafbindError(f'layout "{name}" was not found in layouts/ or the built-in layouts') from None
 
 
-def long_date(day: date) -> str:
-    """14 September 2026: written out, so no reader mistakes day for month."""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+ENGLISH = strings_for((Path(), Path()), "en")
+
+
+def _strings(template_context) -> Strings:
+    """The strings of the LayoutContext a template is rendered with (`context`), else English."""
+    return getattr(template_context.get("context"), "strings", None) or ENGLISH
+
+
+@pass_context
+def _gettext(template_context, message: str) -> str:
+    return _strings(template_context).gettext(message)
+
+
+@pass_context
+def _ngettext(template_context, singular: str, plural: str, number: int) -> str:
+    return _strings(template_context).ngettext(singular, plural, number)
+
+
+@pass_context
+def long_date(template_context, day: date) -> str:
+    """A date written out in the leaflet's language (14 September 2026): no reader mistakes day for month."""
+    return _strings(template_context).date(day)
+
+
+@pass_context
+def month_year(template_context, day: date) -> str:
+    return _strings(template_context).month_year(day)
+
+
+@pass_context
+def ltr(template_context, text: str, css_class: str | None = None) -> Markup:
+    """Text that reads left to right whatever surrounds it (a leaflet code, a web address), kept in its order
+    inside a right-to-left leaflet; in a left-to-right one, as it is."""
+    attributes = Markup(" class=\"{}\"").format(css_class) if css_class else Markup("")
+    if _strings(template_context).rtl:
+        return Markup('<span{} dir="ltr">{}</span>').format(attributes, text)
+    return Markup("<span{}>{}</span>").format(attributes, text) if css_class else Markup("{}").format(text)
+
+
+@pass_context
+def ltr_link(template_context, url: str) -> Markup:
+    """A link showing its own address, read left to right in any leaflet."""
+    direction = Markup(' dir="ltr"') if _strings(template_context).rtl else Markup("")
+    return Markup('<a href="{}"{}>{}</a>').format(url, direction, url)
+
+
+@pass_context
+def page_counter(template_context, message: str) -> Markup:
+    """For a print stylesheet's `content`: the translated message ("Page {page} of {pages}") with its
+    placeholders as the page counters."""
+    return Markup(_strings(template_context).css_counters(message))
 
 
 def layout_template(project: Project, name: str):

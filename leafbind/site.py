@@ -38,6 +38,7 @@ from markupsafe import Markup
 
 from .catalogue import find_leaflets, iter_checked
 from .errors import LeafbindError, Problem
+from .i18n import N_, Strings
 from .layouts import STANDARD
 from .model import Asset, Leaflet
 from .output import MANIFEST, FileFault, Output, read_manifest, write_atomically
@@ -55,9 +56,10 @@ OPDS_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 EPUB_TYPE = "application/epub+zip"
 STATIC = ("web/search.js",)  # layouts copied as they are into site/assets/
 NOT_OFFERED = frozenset({"press"})  # the print shop's PDF, with bleed and crop marks, is not for readers
-FORMAT_LABELS = {"epub": "E-book (EPUB)"}
-LAYOUT_LABELS = {STANDARD: "PDF handout", "booklet": "Booklet to print and fold (PDF)",
-                 "large-print": "Large print (PDF)"}
+FORMAT_LABELS = {"epub": N_("E-book (EPUB)")}
+LAYOUT_LABELS = {STANDARD: N_("PDF handout"), "booklet": N_("Booklet to print and fold (PDF)"),
+                 "large-print": N_("Large print (PDF)")}
+BUILTIN_LABELS = frozenset((*FORMAT_LABELS.values(), *LAYOUT_LABELS.values()))
 
 
 @dataclass(frozen=True)
@@ -311,6 +313,11 @@ class Website:
                          layout_template(project, name).render().encode())
 
     # --- feeds and sitemap ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def label(download: Download, strings: Strings) -> str:
+        """A download's label in the page's language (a clinic's own layout keeps its own name)."""
+        return strings.gettext(download.label) if download.label in BUILTIN_LABELS else download.label
 
     def url(self, path: str) -> str:
         """An address in the site: absolute when leafbind.toml gives the website, else relative to its

@@ -107,7 +107,7 @@ def test_each_download_link_leads_to_the_file_the_manifest_lists(built) -> None:
                        other["imposed"] and other["layout"] == o["layout"] for other in listed.values()))}
         assert set(links) == offered  # the standard handout, large print, the booklet's sheets, the e-book
         text = page(folder / "index.html").xpath("string(//section[@class='downloads'])")
-        assert re.search(r"PDF, \d+ pages?, \d+ KB", text) and "EPUB" in text
+        assert re.search(r"PDF, \d+ pages?, \d+ kB", text) and "EPUB" in text
 
 
 def test_the_qr_code_of_the_printed_handout_leads_to_a_page_of_the_site(built, tmp_path: Path) -> None:
