@@ -65,7 +65,7 @@ class LayoutEntry(Schema):
 class ContactEntry(Schema):
     """`[contact]` in leafbind.toml: who patients can ask, printed on the last page and in the e-book."""
 
-    heading: Text = "Questions about this leaflet?"
+    heading: Text | None = None  # None: "Questions about this leaflet?" in the leaflet's language
     team: Text | None = None  # who answers, e.g. "the cardiology nurses"
     phone: Text | None = None
     hours: Text | None = None
