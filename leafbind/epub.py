@@ -15,7 +15,7 @@ from ebooklib import epub
 from lxml import etree
 
 from .assets import asset_bytes
-from .cover import CoverError, CoverText, draw_cover
+from .cover import BUNDLED_LATIN, CoverError, CoverText, draw_cover
 from .errors import LeafbindError
 from .layouts import PAPER
 from .render import (
@@ -135,11 +135,16 @@ class _Writer(epub.EpubWriter):
 
 def _cover(rendered: RenderedLeaflet) -> bytes:
     """The cover picture (cover.py): the leaflet's title, the organisation and the accent colour."""
-    leaflet, palette = rendered.leaflet, rendered.palette
-    edition = " · ".join(filter(None, (f"Edition {leaflet.edition}", leaflet.code)))
+    leaflet, palette, strings = rendered.leaflet, rendered.palette, rendered.strings
+    edition = " · ".join(filter(None, (strings.gettext("Edition %(edition)s") % {"edition": leaflet.edition},
+                                        leaflet.code)))
+    # the leaflet's script faces (those its stylesheet embeds), for the letters Atkinson Hyperlegible lacks
+    scripts = tuple(asset.path for asset in rendered.assets
+                    if asset.media_type.startswith("font/") and asset.path.name not in BUNDLED_LATIN)
     try:
         return draw_cover(CoverText(leaflet.title, rendered.organisation, edition, palette.accent,
-                                    palette.text, palette.paper))
+                                    palette.text, palette.paper, strings.gettext("Patient information"),
+                                    strings.direction), scripts)
     except CoverError as error:
         raise LeafbindError(f"the e-book's cover can't be drawn: {error}") from None
 
@@ -170,10 +175,10 @@ def _accessibility(rendered: RenderedLeaflet) -> list[tuple[str, str]]:
                 "alternativeText"]
     if any('epub:type="pagebreak"' in page.html for page in rendered.epub_pages):
         features += ["pageBreakMarkers", "pageNavigation"]
-    summary = ("Text-only reading is fully supported: every image has a text alternative, headings mark each "
-               "section, and the contents list links to every section. Reading apps can change the font, "
-               "size and colours. No flashing, sound or motion. It meets EPUB Accessibility 1.1 at WCAG 2.2 "
-               "Level AA.")
+    summary = rendered.strings.gettext(
+        "Text-only reading is fully supported: every image has a text alternative, headings mark each "
+        "section, and the contents list links to every section. Reading apps can change the font, size and "
+        "colours. No flashing, sound or motion. It meets EPUB Accessibility 1.1 at WCAG 2.2 Level AA.")
     return [
         ("schema:accessMode", "textual"),
         ("schema:accessMode", "visual"),
