@@ -47,6 +47,7 @@ RULES = {  # the quality checks' codes (what `[check] disable` names) → what e
     "placeholder": "sample text of the starter leaflet (publish new) still in the leaflet or its authors",
     "font-coverage": "characters that no font of the outputs has (built-in, assets/fonts/ or the layouts')",
     "translation-outdated": "a translation made from an earlier edition than its leaflet's current one",
+    "text-layer": "words of the leaflet that come out of its PDF's text layer as other text (build only)",
 }
 
 
