@@ -107,6 +107,7 @@ class CheckConfig(Schema):
     ease_warning: Threshold = 60
     ease_error: Threshold = 50  # … below this: an error
     sentence_words: Count = 25
+    sentence_characters: Count = 40  # for Chinese and Japanese, whose sentences are counted in characters
     paragraph_sentences: Count = 5
     heading_words: Count = 250
     review_notice: Count = 90  # days before the review date when it becomes a warning
