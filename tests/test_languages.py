@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import Passage, copy_scenario, score, sentences
+from webcheck import nu_errors
 
 from leafbind.quality.prose import count_characters, count_words
 from publish import cli
@@ -147,3 +148,4 @@ def test_the_table_and_the_quality_page_say_there_is_no_formula(project: Path) -
     for lang, name in NAMES.items():
         assert f"Readability: no readability formula for {name} ({lang})" in page
     assert "characters</li>" in page
+    assert nu_errors([project / "dist" / "quality.html"]) == []  # the Nu HTML Checker, as for the web pages
