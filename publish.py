@@ -358,11 +358,15 @@ def _show_quality(quality) -> None:
     rows = [("LEAFLET", "GRADE", "SMOG", "EASE", "WORDS", "ERRORS", "WARNINGS")]
     for leaflet in quality.leaflets:
         scores = leaflet.scores
+        length = str(scores.words) if scores.unit == "words" else f"{scores.words} {scores.unit}"
         rows.append((leaflet.slug, _score(scores.grade), _score(scores.smog), _score(scores.ease, 0),
-                     str(scores.words), str(len(leaflet.errors)), str(len(leaflet.warnings))))
+                     length, str(len(leaflet.errors)), str(len(leaflet.warnings))))
     rows += [(slug, "-", "-", "-", "-", "invalid", "-") for slug in quality.failed]
     if len(rows) > 1:
         _show_table(rows)
+    for leaflet in quality.leaflets:  # "-" in the table: say why, rather than leave a blank
+        if leaflet.readability and leaflet.scores.words:
+            click.echo(f"{leaflet.slug}: {leaflet.readability}")
     count = len(quality.leaflets) + len(quality.failed)
     checked = f"{plural(count, 'leaflet')} checked"
     counts = [plural(quality.errors, "error"), plural(quality.warnings, "warning")]

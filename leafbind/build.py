@@ -46,7 +46,7 @@ from .output import (
 from .pdf import DEFAULT_VARIANT
 from .products import FORMATS, OutputFile, Product, choose_products
 from .project import Project
-from .quality import WARNING, Finding, FontCheck, Linter, make_linter
+from .quality import TEXT_LAYER, WARNING, Finding, FontCheck, Linter, make_linter
 from .review import review_catalogue, waiting_for_lock, write_quality_page
 from .site import SITE, Website
 from .state import BuildState, Fingerprints, LeafletRecord, OutputRecord, is_current, output_inputs
@@ -247,6 +247,8 @@ def _make(run: _Run, made: _Made, paths: list[Path], linter: Linter | None,
     step = _Steps(len(to_make), progress)
     build_id = uuid.uuid4().hex  # tells long-lived workers that files may have changed since their last build
     fonts = FontCheck(project)  # for --no-lint (with the quality checks, the linter runs it)
+    # the check that needs the PDF runs where it is made, with the other quality checks
+    text_layer = linter is not None and TEXT_LAYER not in project.config.check.disable
 
     def jobs_to_run() -> Iterator[Job]:
         """Checked one at a time as the executor asks for work, so only the leaflets in flight are in
@@ -272,7 +274,7 @@ def _make(run: _Run, made: _Made, paths: list[Path], linter: Linter | None,
                 step(slug, "failed")
                 continue
             in_flight[slug] = leaflet
-            yield Job(leaflet, project, todo[slug], options.paper, options.variant, build_id)
+            yield Job(leaflet, project, todo[slug], options.paper, options.variant, build_id, text_layer)
 
     # closing(): on Ctrl-C the workers are stopped at once, not when the generator is collected
     with closing(run_jobs(jobs_to_run(), options.executor, count=len(to_make))) as results:
@@ -332,6 +334,8 @@ def _take(run: _Run, made: _Made, leaflet: Leaflet, result: JobResult) -> str:
     failed."""
     for stage, seconds in result.timings.items():
         run.time(stage, seconds)
+    if result.findings:  # the checks of the outputs (`text-layer`), with those made before the leaflet was
+        made.findings[result.slug] = tuple(sorted((*made.findings.get(result.slug, ()), *result.findings)))
     if result.problems:
         made.fail(run, result.slug, result.problems)
         return "failed"

@@ -17,6 +17,7 @@ from .model import Leaflet
 from .pdf import warm_up
 from .products import Ebook, Making, OutputFile, PrintProduct, Product
 from .project import Project
+from .quality import Finding, text_layer_findings
 from .render import render
 
 
@@ -30,6 +31,7 @@ class Job:
     paper: str  # a4 or letter
     variant: str  # the PDF variant of layouts that don't set their own
     build_id: str  # the same for every job of one build: a worker resets its caches when it changes
+    text_layer: bool = False  # check the printed handout's text layer against the source (`text-layer`)
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,9 @@ class JobResult:
     files: dict[OutputFile, bytes] = field(default_factory=dict)  # only when every product succeeded
     embedded: tuple[str, ...] = ()  # absolute paths of the files the outputs embed
     problems: tuple[Problem, ...] = ()
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: setup, render, pdf, epub
+    # seconds per stage: setup, render, pdf, epub, text_layer
+    timings: dict[str, float] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()  # the quality checks that need the outputs: `text-layer`
 
 
 def make_outputs(job: Job) -> JobResult:
@@ -68,7 +72,26 @@ def make_outputs(job: Job) -> JobResult:
                    "please report this")
         return JobResult(leaflet.slug, problems=(Problem(display, None, None, message),), timings=timings)
     embedded = tuple(sorted({str(asset.path) for asset in rendered.assets}))  # the logo is one of them
-    return JobResult(leaflet.slug, files, embedded, timings=timings)
+    findings = ()
+    if job.text_layer and (pdf := _handout(files)) is not None:
+        with _timed(timings, "text_layer"):
+            findings = _text_layer(leaflet, display, pdf)
+    return JobResult(leaflet.slug, files, embedded, timings=timings, findings=findings)
+
+
+def _handout(files: dict[OutputFile, bytes]) -> bytes | None:
+    """The PDF whose text layer is checked: the standard handout, else the first print layout's pages (the
+    layouts share their fonts); None when only the e-book was made."""
+    pages = [file for file in files if file.format == "pdf" and not file.imposed]
+    pages.sort(key=lambda file: file.layout != STANDARD)
+    return files[pages[0]] if pages else None
+
+
+def _text_layer(leaflet: Leaflet, display: str, pdf: bytes) -> tuple[Finding, ...]:
+    try:
+        return text_layer_findings(leaflet, display, pdf)
+    except Exception:  # noqa: BLE001 (a PDF pypdf can't read must not fail a leaflet whose files are made)
+        return ()
 
 
 @contextmanager

@@ -47,6 +47,7 @@ RULES = {  # the quality checks' codes (what `[check] disable` names) → what e
     "placeholder": "sample text of the starter leaflet (publish new) still in the leaflet or its authors",
     "font-coverage": "characters that no font of the outputs has (built-in, assets/fonts/ or the layouts')",
     "translation-outdated": "a translation made from an earlier edition than its leaflet's current one",
+    "text-layer": "words of the leaflet that come out of its PDF's text layer as other text (build only)",
 }
 
 
@@ -106,6 +107,7 @@ class CheckConfig(Schema):
     ease_warning: Threshold = 60
     ease_error: Threshold = 50  # … below this: an error
     sentence_words: Count = 25
+    sentence_characters: Count = 40  # for Chinese and Japanese, whose sentences are counted in characters
     paragraph_sentences: Count = 5
     heading_words: Count = 250
     review_notice: Count = 90  # days before the review date when it becomes a warning

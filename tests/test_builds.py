@@ -214,8 +214,8 @@ def test_json_summary_has_the_documented_keys(project: Path) -> None:
     assert set(summary) == {"built", "skipped", "failed", "problems", "warnings", "outputs", "timings",
                             "jobs", "executor", "site"}
     assert summary["site"] == str(project / "dist" / SITE)  # the project sets its website
-    assert set(summary["timings"]) == {"validate", "lint", "setup", "render", "pdf", "epub", "write", "site",
-                                       "total"}
+    assert set(summary["timings"]) == {"validate", "lint", "setup", "render", "pdf", "epub", "text_layer",
+                                       "write", "site", "total"}
     assert set(summary["outputs"][0]) == {"slug", "edition", "format", "layout", "imposed", "path", "bytes",
                                           "sha256"}
     again = json.loads(run("build", "--json", "--project", str(project)).stdout)

@@ -27,6 +27,7 @@ def test_the_readme_sample_builds_every_layout_and_passes_every_check_strictly(t
     result = build(root)  # EPUBCheck and the active-content checks run on every output
 
     assert result.problems == () and result.failed == (), [str(problem) for problem in result.problems]
+    assert result.warnings == (), [str(finding) for finding in result.warnings]  # text-layer's too
     slugs = sorted(path.stem for path in (root / "leaflets").rglob("*.md"))
     assert sorted(result.built) == slugs
     assert {(output.slug, output.layout) for output in result.outputs if output.format == "pdf"} == {

@@ -12,12 +12,15 @@ writing the page are leafbind/review.py's work.
 
 Modules: rules.py (the rules, Linter, Finding, Quality, QualityReport), prose.py (the body as a reader meets
 it), readability.py (textstat's scores), plainwords.py with plain-words.yaml (the plain-words list),
-placeholders.py (the starter's sample texts), glyphs.py (the characters the outputs' fonts have), report.py
+placeholders.py (the starter's sample texts), glyphs.py (the characters the outputs' fonts have), textlayer.py
+(the built PDF's text layer against the source: run by the build, which has the PDF), report.py
 with report.html.jinja (the quality page), and quality.schema.json (the JSON report's schema).
 """
 
 from .report import quality_page
 from .rules import ERROR, SCHEMA_ID, WARNING, Finding, FontCheck, Linter, Quality, QualityReport, make_linter
+from .textlayer import CODE as TEXT_LAYER
+from .textlayer import text_layer_findings
 
-__all__ = ["ERROR", "SCHEMA_ID", "WARNING", "Finding", "FontCheck", "Linter", "Quality", "QualityReport",
-           "make_linter", "quality_page"]
+__all__ = ["ERROR", "SCHEMA_ID", "TEXT_LAYER", "WARNING", "Finding", "FontCheck", "Linter", "Quality",
+           "QualityReport", "make_linter", "quality_page", "text_layer_findings"]

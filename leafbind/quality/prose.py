@@ -8,22 +8,74 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markdown_it.token import Token
 
 from ..markdown import PARSER
 
 WORD = re.compile(r"[^\W_](?:[\w'’/.,:-]*[^\W_])?")
-# A sentence ends at . ! or ? (perhaps with a closing quote or bracket) before a space, unless the word before
-# the full stop is a short form such as "e.g." or "Dr.".
-SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+# A sentence ends at . ! or ? — or the Arabic question mark ؟, the Urdu full stop ۔, the danda । or ॥
+# of Devanagari and Bengali, the Ethiopic ። or the Armenian ։ — (perhaps with a closing quote or bracket)
+# before a space, unless the word before the full stop is a short form such as "e.g." or "Dr."; or at the
+# full-width 。！？ of Chinese and Japanese, which no space follows.
+SENTENCE_END = re.compile(r"[.!?\u061f\u06d4\u0964\u0965\u1362\u0589]+[\"'”’)\]]*(?=\s+|$)"
+                          r"|[\u3002\uff01\uff1f\uff61]+[\u300d\u300f\uff09”’\"']*")
+SENTENCE_MARKS = ".!?:;\u061f\u06d4\u0964\u0965\u1362\u0589\u3002\uff01\uff1f\uff61"  # a list item ends
 SHORT_FORMS = {"e.g", "i.e", "etc", "eg", "ie", "dr", "mr", "mrs", "ms", "st", "vs", "approx", "no", "cf"}
+# Languages written without spaces between words: their lengths are counted in characters.
+CHARACTER_LANGUAGES = {"zh", "ja", "yue", "cmn", "lzh", "wuu", "hak", "nan"}
+# Han ideographs, kana, bopomofo and their punctuation-free neighbours: one character each
+IDEOGRAPHS = re.compile("[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3040-\u30ff\u3100-\u312f"
+                        "\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+                        "\U00020000-\U0003ffff]")
+CHARACTERS_PER_WORD = 1.6  # a word limit for a language counted in characters (a Chinese word averages 1.6)
+
+
+@lru_cache(maxsize=1)
+def _marks() -> re.Pattern:
+    """Combining marks and format characters (zero-width joiners, direction marks, soft hyphen), which a word
+    keeps inside it: the vowel signs and viramas of Devanagari and Bengali, Arabic vowel marks."""
+    ranges: list[list[int]] = []
+    for code in range(0x300, 0x20000):
+        if unicodedata.category(chr(code))[0] == "M" or unicodedata.category(chr(code)) == "Cf":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    spans = "".join(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else "")
+                    for start, end in ranges)
+    return re.compile(f"[{spans}\U000e0000-\U000e01ef]")
 
 
 def count_words(text: str) -> int:
-    """Words as a reader counts them: "128/82", "don't" and "follow-up" are one word each."""
+    """Words as a reader counts them: "128/82", "don't" and "follow-up" are one word each; so is a word of a
+    script whose vowel signs or joiners are marks ("नमस्ते", "می‌خواہم")."""
+    if not text.isascii():
+        text = _marks().sub("", text)
     return len(WORD.findall(text))
+
+
+def count_characters(text: str) -> int:
+    """The length of a text in a language without spaces: each Han or kana character, and each word of
+    another script in it ("COVID-19", "5"), counts one; punctuation and spaces count nothing."""
+    return len(IDEOGRAPHS.findall(text)) + count_words(IDEOGRAPHS.sub(" ", text))
+
+
+def counts_characters(lang: str) -> bool:
+    """Whether lengths in the language `lang` (a BCP 47 tag) are counted in characters, not words."""
+    return lang.split("-")[0].lower() in CHARACTER_LANGUAGES
+
+
+def length(text: str, lang: str) -> int:
+    """The length of `text` in the unit of its language: characters for Chinese and Japanese, else words."""
+    return count_characters(text) if counts_characters(lang) else count_words(text)
+
+
+def unit(lang: str) -> str:
+    return "characters" if counts_characters(lang) else "words"
 
 
 @dataclass(frozen=True)
@@ -122,7 +174,7 @@ class Prose:
         for block in self.blocks if blocks is None else blocks:
             text = " ".join(block.text.split())
             if text:
-                parts.append(text if text[-1] in ".!?:;" else text + ".")
+                parts.append(text if text[-1] in SENTENCE_MARKS else text + ".")
         return " ".join(parts)
 
 

@@ -83,6 +83,8 @@ class LeafletView:
     path: str
     sections: tuple[SectionRow, ...]
     findings: tuple[Finding, ...]  # errors first, then warnings, each by line
+    unit: str  # of the length: words, or characters for Chinese and Japanese
+    readability: str  # "" when the language has a readability formula, else the words saying it has none
 
 
 def quality_page(report: QualityReport, organisation: str) -> str:
@@ -118,7 +120,7 @@ def _leaflet(quality: Quality, config: CheckConfig) -> LeafletView:
     on = {code: code not in config.disable for code in ("reading-grade", "smog-grade", "reading-ease")}
     scores = quality.scores
     status = ERRORS if quality.errors else WARNINGS if quality.warnings else READY
-    row = Row(quality.slug, quality.title, f"#{quality.slug}", quality.lang, f"{scores.words:,}",
+    row = Row(quality.slug, quality.title, f"#{quality.slug}", quality.lang, _length(scores),
               _ease(scores, limits, on["reading-ease"]), _grade(scores.grade, limits, on["reading-grade"]),
               _grade(scores.smog, limits, on["smog-grade"]), len(quality.errors), len(quality.warnings),
               status)
@@ -126,14 +128,21 @@ def _leaflet(quality: Quality, config: CheckConfig) -> LeafletView:
     for section in quality.sections:
         s = section.scores
         scored = s.words >= SECTION_MIN_WORDS  # the checks judge a section's grade (or ease), never its SMOG
-        unscored = "" if scored else "no text" if not s.words else "too short to score"
+        unscored = ("no text" if not s.words else quality.readability if quality.readability
+                    else "" if scored else "too short to score")
         sections.append(SectionRow(section.heading or "Introduction", quality.lang if section.heading else "",
-                                   section.line, f"{s.words:,}",
+                                   section.line, _length(s),
                                    _ease(s, limits, scored and on["reading-ease"]),
                                    _grade(s.grade, limits, scored and on["reading-grade"]),
                                    _grade(s.smog, limits, False), unscored))
     findings = sorted(quality.findings, key=lambda f: (f.severity != ERROR, f.line or 0, f.code))
-    return LeafletView(row, quality.path, tuple(sections), tuple(findings))
+    return LeafletView(row, quality.path, tuple(sections), tuple(findings), quality.scores.unit,
+                       quality.readability or "")
+
+
+def _length(scores: Scores) -> str:
+    """The length as shown: in words, with the unit only where it is characters (Chinese, Japanese)."""
+    return f"{scores.words:,}" if scores.unit == "words" else f"{scores.words:,} {scores.unit}"
 
 
 def _failed(slug: str, problems: tuple[Problem, ...]) -> Row:

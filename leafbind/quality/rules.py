@@ -23,13 +23,14 @@ from .glyphs import CODE as FONT_COVERAGE
 from .glyphs import FontCoverage, font_coverage, uncovered
 from .placeholders import is_starter_author, is_starter_bio, placeholder_in
 from .plainwords import PlainWords, abbreviations, load_plain_words, spelled_out
-from .prose import Passage, Prose, read_prose, sentences
-from .readability import Scores, score
+from .prose import CHARACTERS_PER_WORD, Passage, Prose, counts_characters, length, read_prose, sentences
+from .readability import Scores, no_formula, score
 
 ERROR, WARNING = "error", "warning"
 SECTION_MIN_WORDS = 100  # shorter sections are not scored: the formulas need a few sentences to mean anything
 SUMMARY_SENTENCES, SUMMARY_WORDS = 3, 60
 QUOTE_WORDS = 8  # words of a sentence quoted in a finding
+QUOTE_CHARACTERS = 16  # … in a language written without spaces
 SCHEMA_ID = "https://leafbind.example/schemas/quality-1.json"  # the JSON report's format, version 1
 
 VAGUE_LINKS = {"click here", "here", "click", "this", "this link", "link", "this page", "page", "read more",
@@ -79,6 +80,7 @@ class Quality:
     scores: Scores
     sections: tuple[SectionScores, ...]
     findings: tuple[Finding, ...]
+    readability: str | None = None  # "no readability formula for Urdu (ur)"; None when the language has one
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -90,7 +92,7 @@ class Quality:
 
     def as_dict(self) -> dict:
         return {"slug": self.slug, "file": self.path, "title": self.title, "lang": self.lang,
-                "scores": self.scores.as_dict(),
+                "readability": self.readability, "scores": self.scores.as_dict(),
                 "sections": [{"heading": section.heading, "line": section.line,
                               "scores": section.scores.as_dict()}
                              for section in self.sections],
@@ -189,7 +191,8 @@ class Linter:
         run.fonts()
         run.translation()
         findings = sorted(f for f in run.findings if f.code not in self.config.disable)
-        return Quality(leaflet.slug, display, leaflet.title, leaflet.lang, overall, sections, tuple(findings))
+        return Quality(leaflet.slug, display, leaflet.title, leaflet.lang, overall, sections, tuple(findings),
+                       no_formula(leaflet.lang))
 
 
 def make_linter(project: Project, today: date) -> Linter:
@@ -244,6 +247,28 @@ class _Run:
     def front_line(self, key: str) -> int:
         return self.leaflet.origin.line_of((key,))
 
+    @property
+    def in_characters(self) -> bool:
+        """Whether the leaflet's language is counted in characters (Chinese, Japanese), not words."""
+        return counts_characters(self.leaflet.lang)
+
+    def length(self, text: str) -> int:
+        return length(text, self.leaflet.lang)
+
+    def limit(self, words: int) -> int:
+        """A limit set in words, in the leaflet's unit."""
+        return round(words * CHARACTERS_PER_WORD) if self.in_characters else words
+
+    @property
+    def unit(self) -> str:
+        return "characters" if self.in_characters else "words"
+
+    def quote(self, text: str) -> str:
+        if self.in_characters:
+            text = " ".join(text.split())
+            return '"' + text[:QUOTE_CHARACTERS] + ('…"' if len(text) > QUOTE_CHARACTERS else '"')
+        return _quote(text)
+
     # --- 1. Readability ---------------------------------------------------------------------------------
 
     def readability(self, overall: Scores, sections: tuple[SectionScores, ...]) -> None:
@@ -279,13 +304,14 @@ class _Run:
 
     def lengths(self) -> None:
         summary = Passage(self.leaflet.summary, self.front_line("summary"))
+        most = self.config.sentence_characters if self.in_characters else self.config.sentence_words
         for block in (summary, *self.prose.blocks):
             found = sentences(block)
             for sentence in found:
-                if sentence.words > self.config.sentence_words:
+                if (size := self.length(sentence.text)) > most:
                     self.find(sentence.line, "long-sentence", WARNING,
-                              f"a sentence of {sentence.words} words ({_quote(sentence.text)}): split it; "
-                              f"aim for {self.config.sentence_words} words or fewer")
+                              f"a sentence of {size} {self.unit} ({self.quote(sentence.text)}): split it; "
+                              f"aim for {most} {self.unit} or fewer")
             if block is not summary and len(found) > self.config.paragraph_sentences:
                 self.find(block.line, "long-paragraph", WARNING,
                           f"a paragraph of {len(found)} sentences: split it; aim for "
@@ -337,12 +363,12 @@ class _Run:
 
     def structure(self) -> None:
         summary = sentences(Passage(self.leaflet.summary, 1))
-        words = sum(sentence.words for sentence in summary)
-        if len(summary) > SUMMARY_SENTENCES or words > SUMMARY_WORDS:
+        words = sum(self.length(sentence.text) for sentence in summary)
+        if len(summary) > SUMMARY_SENTENCES or words > self.limit(SUMMARY_WORDS):
             self.find(self.front_line("summary"), "summary", WARNING,
-                      f"the summary has {len(summary)} sentences and {words} words: keep it to "
-                      f"{SUMMARY_SENTENCES} sentences and {SUMMARY_WORDS} words saying who the leaflet is "
-                      "for and what it explains")
+                      f"the summary has {len(summary)} sentences and {words} {self.unit}: keep it to "
+                      f"{SUMMARY_SENTENCES} sentences and {self.limit(SUMMARY_WORDS)} {self.unit} saying who "
+                      "the leaflet is for and what it explains")
         for section in self.prose.sections:
             if section.heading is not None and not section.has_content:
                 self.find(section.line, "empty-section", ERROR,
@@ -357,16 +383,17 @@ class _Run:
             if run_start is not None and any(last < mark < block.line for mark in marks):
                 self.gap(run_words, run_start, last)
                 run_words, run_start = 0, None
-            run_words += block.words
+            run_words += self.length(block.text)
             run_start = block.line if run_start is None else run_start
             last = block.line
         self.gap(run_words, run_start, last)
 
     def gap(self, words: int, start: int | None, end: int | None) -> None:
-        if start is not None and words > self.config.heading_words:
+        most = self.limit(self.config.heading_words)
+        if start is not None and words > most:
             self.find(start, "headings", WARNING,
-                      f"{words} words without a heading (lines {start}–{end}): add a '##' or '###' heading "
-                      f"at least every {self.config.heading_words} words, so readers can find their way")
+                      f"{words} {self.unit} without a heading (lines {start}–{end}): add a '##' or '###' "
+                      f"heading at least every {most} {self.unit}, so readers can find their way")
 
     def media(self) -> None:
         for image in self.prose.images:
