@@ -12,13 +12,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .errors import LeafbindError, Problem, ProblemReport
+from .i18n import Strings
 from .layouts import STANDARD
 from .model import Leaflet
 from .pdf import warm_up
 from .products import Ebook, Making, OutputFile, PrintProduct, Product
 from .project import Project
-from .quality import Finding, text_layer_findings
+from .quality import WARNING, Finding, text_layer_findings
 from .render import render
+
+MISSING_TRANSLATION = "missing-translation"
+NAMED = 8  # the strings a missing-translation warning names
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,10 @@ def make_outputs(job: Job) -> JobResult:
                    "please report this")
         return JobResult(leaflet.slug, problems=(Problem(display, None, None, message),), timings=timings)
     embedded = tuple(sorted({str(asset.path) for asset in rendered.assets}))  # the logo is one of them
-    findings = ()
+    findings = _untranslated(leaflet, display, rendered.strings, job.project)
     if job.text_layer and (pdf := _handout(files)) is not None:
         with _timed(timings, "text_layer"):
-            findings = _text_layer(leaflet, display, pdf)
+            findings += _text_layer(leaflet, display, pdf)
     return JobResult(leaflet.slug, files, embedded, timings=timings, findings=findings)
 
 
@@ -85,6 +89,25 @@ def _handout(files: dict[OutputFile, bytes]) -> bytes | None:
     pages = [file for file in files if file.format == "pdf" and not file.imposed]
     pages.sort(key=lambda file: file.layout != STANDARD)
     return files[pages[0]] if pages else None
+
+
+def _untranslated(leaflet: Leaflet, display: str, strings: Strings, project: Project) -> tuple[Finding, ...]:
+    """`missing-translation`: the layouts' strings the outputs print in English, for want of a translation in
+    the catalogues of the leaflet's language."""
+    if not strings.missing or MISSING_TRANSLATION in project.config.check.disable:
+        return ()
+    missing = sorted(strings.missing)
+    named = ", ".join(f'"{text}"' for text in missing[:NAMED]) + (" …" if len(missing) > NAMED else "")
+    folder = f"layouts/locale/{strings.locale}/LC_MESSAGES/leafbind.po"
+    if strings.catalogue is None:
+        where = f"there is no catalogue for it: add {folder} (README.md, \"The words leafbind adds\")"
+    else:
+        where = f"add them to {folder}"
+    count = f"{len(missing)} strings" if len(missing) != 1 else "1 string"
+    message = (f"{count} of the layouts have no {strings.name} translation, so the outputs print them in "
+               f"English: {named} ({where})")
+    line = leaflet.origin.lines.get(("lang",), 1)
+    return (Finding(display, line, MISSING_TRANSLATION, WARNING, message),)
 
 
 def _text_layer(leaflet: Leaflet, display: str, pdf: bytes) -> tuple[Finding, ...]:

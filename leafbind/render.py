@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -293,6 +294,8 @@ def environment(layout_dirs: tuple) -> Environment:
     env.globals["page_counter"] = page_counter
     env.globals["ltr"] = ltr
     env.globals["ltr_link"] = ltr_link
+    env.globals["isolate"] = isolate
+    env.globals["dir_of"] = dir_of
     return env
 
 
@@ -353,6 +356,39 @@ def ltr(template_context, text: str, css_class: str | None = None) -> Markup:
     if _strings(template_context).rtl:
         return Markup('<span{} dir="ltr">{}</span>').format(attributes, text)
     return Markup("<span{}>{}</span>").format(attributes, text) if css_class else Markup("{}").format(text)
+
+
+def text_direction(text: str) -> str | None:
+    """The direction a text's first letter sets (what HTML's `dir="auto"` does): "ltr", "rtl", or None for a
+    text with no letter."""
+    for char in str(text):
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
+@pass_context
+def dir_of(template_context, text: str) -> Markup:
+    """` dir="…"` for an element holding text in the other direction than the leaflet's (an English bio in an
+    Arabic leaflet), so that its full stop ends its line on the right side; else nothing. WeasyPrint has no
+    `dir="auto"`: the first letter decides, as it would."""
+    direction = text_direction(text)
+    if direction and direction != _strings(template_context).direction:
+        return Markup(' dir="{}"').format(direction)
+    return Markup("")
+
+
+@pass_context
+def isolate(template_context, text: str) -> Markup:
+    """Text of the other direction inside a sentence of the leaflet's (an English team name in an Arabic
+    sentence), kept in its own order; else as it is."""
+    direction = text_direction(text)
+    if direction and direction != _strings(template_context).direction:
+        return Markup('<span dir="{}">{}</span>').format(direction, text)
+    return Markup("{}").format(text)
 
 
 @pass_context

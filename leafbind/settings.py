@@ -30,6 +30,7 @@ CONFIG_NAME = "leafbind.toml"
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 RULES = {  # the quality checks' codes (what `[check] disable` names) → what each checks; README explains each
+    "missing-translation": "strings of the layouts printed in English: no translation in the catalogues",
     "reading-grade": "Flesch–Kincaid grade of the leaflet and of each section of 100 words or more",
     "smog-grade": "SMOG grade of the leaflet",
     "reading-ease": "Flesch reading ease, for languages with no grade measure",
