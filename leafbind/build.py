@@ -25,10 +25,11 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import clock
-from .catalogue import files_by_slug, iter_checked, select
+from .catalogue import Families, files_by_slug, iter_checked, select
 from .errors import LeafbindError, Problem
 from .make import Job, JobResult
 from .model import Leaflet
@@ -49,7 +50,15 @@ from .project import Project
 from .quality import TEXT_LAYER, WARNING, Finding, FontCheck, Linter, make_linter
 from .review import review_catalogue, waiting_for_lock, write_quality_page
 from .site import SITE, Website
-from .state import BuildState, Fingerprints, LeafletRecord, OutputRecord, is_current, output_inputs
+from .state import (
+    BuildState,
+    Fingerprints,
+    LeafletRecord,
+    OutputRecord,
+    is_current,
+    languages_key,
+    output_inputs,
+)
 from .validate import AuthorBook, load_authors
 from .version import __version__
 from .workers import LOCAL, Executor, run_jobs
@@ -159,6 +168,20 @@ class _Run:
     def out_dir(self) -> Path:
         return self.options.out_dir
 
+    @cached_property
+    def families(self) -> Families:
+        """The languages of each leaflet's family, every file of the project considered (also in a build of
+        one leaflet): a file built before and unchanged since is not read again (its record knows its
+        language)."""
+        return Families(self.project, known=self._recorded_language)
+
+    def _recorded_language(self, path: Path) -> str | None:
+        record = self.state.leaflets.get(path.stem)
+        if record is None or not record.lang or record.source != self.project.display(path) or \
+                record.source_sha256 != self.fingerprints.file(path):
+            return None
+        return record.lang
+
     def stale_products(self, path: Path, record: LeafletRecord | None) -> tuple[Product, ...]:
         """The products of this leaflet that must be made again (all of them unless its record says
         otherwise)."""
@@ -166,7 +189,8 @@ class _Run:
         if record is None or record.source != self.project.display(path) or \
                 record.source_sha256 != self.fingerprints.file(path):
             return products
-        inputs = record.inputs(self.fingerprints, self.book.fingerprints)
+        family = self.families.of(path.stem.partition(".")[0])
+        inputs = record.inputs(self.fingerprints, self.book.fingerprints, languages_key(family))
         if inputs is None:
             return products
         return tuple(product for product in products if not all(
@@ -253,7 +277,7 @@ def _make(run: _Run, made: _Made, paths: list[Path], linter: Linter | None,
     def jobs_to_run() -> Iterator[Job]:
         """Checked one at a time as the executor asks for work, so only the leaflets in flight are in
         memory."""
-        checking = iter_checked(project, to_make, run.book, other_codes)
+        checking = iter_checked(project, to_make, run.book, other_codes, run.families)
         while True:
             began = time.perf_counter()
             slug, leaflet, problems = next(checking, (None, None, None))
@@ -361,8 +385,9 @@ def _write(run: _Run, leaflet: Leaflet, result: JobResult, outputs: list[Output]
         source=run.project.display(leaflet.path), source_sha256=run.fingerprints.file(leaflet.path) or "",
         code=leaflet.code, edition=leaflet.edition,
         authors={a.key: run.book.fingerprints.get(a.key, "") for a in leaflet.authors},
-        files={path: run.fingerprints.file(path) or "" for path in result.embedded}, outputs=dict(kept))
-    inputs = record.inputs(run.fingerprints, run.book.fingerprints) or ""
+        files={path: run.fingerprints.file(path) or "" for path in result.embedded}, outputs=dict(kept),
+        lang=leaflet.lang)
+    inputs = record.inputs(run.fingerprints, run.book.fingerprints, languages_key(leaflet.languages)) or ""
     product_of = {file: product for product in run.options.products for file in product.files}
     for file, data in result.files.items():
         path = output_path(run.out_dir, leaflet.slug, leaflet.edition, file)

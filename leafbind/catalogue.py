@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from .errors import LeafbindError, Problem, ProblemReport, did_you_mean, plural
 from .load import load_leaflet
-from .model import Leaflet
+from .model import LANG_PATTERN, Leaflet, Version
 from .project import Project
-from .validate import AUTHORS_FILE, AuthorBook, load_authors, validate
+from .validate import AUTHORS_FILE, LANGUAGE_SUFFIX, AuthorBook, load_authors, split_slug, validate
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,14 @@ def check_leaflets(project: Project, paths: list[Path], book: AuthorBook,
 
 
 def iter_checked(project: Project, paths: list[Path], book: AuthorBook,
-                 other_codes: dict[str, str] | None = None
+                 other_codes: dict[str, str] | None = None, families: Families | None = None
                  ) -> Iterator[tuple[str, Leaflet | None, list[Problem]]]:
     """Check each file in turn: (slug, the leaflet or None, its problems). One leaflet at a time, so a large
     catalogue is never all in memory. Two files with one slug would write the same outputs, so both fail; of
-    two leaflets with one code, the first keeps it."""
-    files_of_slug = files_by_slug(project)
+    two leaflets with one code, the first keeps it. Each leaflet comes with the languages of its family
+    (`Leaflet.languages`), found by `families` (default: from the files as they are)."""
+    files_of_slug = families.files if families is not None else files_by_slug(project)
+    families = families if families is not None else Families(project, files_of_slug)
     codes = {code: (file, _family(file)) for code, file in (other_codes or {}).items()}
     for path in paths:
         display = project.display(path)
@@ -90,6 +92,8 @@ def iter_checked(project: Project, paths: list[Path], book: AuthorBook,
                                     f'"{leaflet.code}" is also the id of {codes[leaflet.code][0]}'))
         elif leaflet and leaflet.code:  # a leaflet's translations share its id
             codes.setdefault(leaflet.code, (display, leaflet.family))
+        if leaflet is not None and not problems:
+            leaflet = replace(leaflet, languages=families.of(leaflet.family))
         yield path.stem, None if problems else leaflet, problems
 
 
@@ -104,6 +108,66 @@ def files_by_slug(project: Project) -> dict[str, list[Path]]:
     for path in find_leaflets(project):
         found.setdefault(path.stem, []).append(path)
     return found
+
+
+class Families:
+    """The languages of each leaflet's family (the leaflet and its translations), found as the catalogue finds
+    leaflets — from the file names and each file's front matter, never a full check, so that a build of one
+    leaflet knows its siblings too. A version counts when its name and front matter agree: the leaflet
+    `<slug>.md` with a `lang` (default en) and no `translation_of`; a translation `<slug>.<lang>.md` with that
+    `lang`, `translation_of: <slug>` and a `source_edition`; each the only file of its name, and translations
+    only beside their leaflet.
+
+    `known(path)` may give a file's language without reading it (the build state knows the language of each
+    file it built that is unchanged since); None reads the file."""
+
+    def __init__(self, project: Project, files: dict[str, list[Path]] | None = None,
+                 known: Callable[[Path], str | None] | None = None) -> None:
+        self.project, self.known = project, known
+        self.files = files if files is not None else files_by_slug(project)
+        self._slugs: dict[str, list[str]] | None = None
+        self._found: dict[str, tuple[Version, ...]] = {}
+
+    def of(self, family: str) -> tuple[Version, ...]:
+        """The languages of the leaflet `family` (its slug): the leaflet first, then its translations by
+        language tag; () when there is no such leaflet."""
+        if family not in self._found:
+            if self._slugs is None:
+                self._slugs = {}
+                for slug in sorted(self.files):
+                    self._slugs.setdefault(split_slug(slug)[0], []).append(slug)
+            versions = []
+            slugs = self._slugs.get(family, [])
+            if family in slugs:
+                for slug in slugs:
+                    paths = self.files[slug]
+                    lang = self._language(paths[0], family) if len(paths) == 1 else None
+                    if lang and not any(lang.lower() == other.lang.lower() for other in versions):
+                        versions.append(Version(lang, slug))
+            versions.sort(key=lambda version: (version.slug != family, version.lang.lower()))
+            self._found[family] = tuple(versions)
+        return self._found[family]
+
+    def _language(self, path: Path, family: str) -> str | None:
+        """The file's language if it is a version of `family` (see the class), else None."""
+        if self.known is not None and (lang := self.known(path)):
+            return lang
+        if not self.project.contains(path):
+            return None
+        try:
+            front = load_leaflet(path, self.project.display(path)).front.data
+        except ProblemReport:
+            return None
+        lang = front.get("lang", "en")
+        if not isinstance(lang, str) or not LANG_PATTERN.match(lang):
+            return None
+        language = split_slug(path.stem)[1]
+        if language is None:
+            return lang if front.get("translation_of") is None else None
+        if (LANGUAGE_SUFFIX.match(language) and lang.lower() == language
+                and front.get("translation_of") == family and front.get("source_edition")):
+            return lang
+        return None
 
 
 def select(project: Project, slugs: tuple[str, ...]) -> list[Path]:
@@ -172,5 +236,5 @@ class UnknownLeaflet(LeafbindError):
     """A slug on the command line that names no leaflet (a usage error, not a content problem)."""
 
 
-__all__ = ["AUTHORS_FILE", "Checked", "Language", "UnknownLeaflet", "check_catalogue", "check_leaflets",
-           "files_by_slug", "find_leaflets", "iter_checked", "languages", "select"]
+__all__ = ["AUTHORS_FILE", "Checked", "Families", "Language", "UnknownLeaflet", "check_catalogue",
+           "check_leaflets", "files_by_slug", "find_leaflets", "iter_checked", "languages", "select"]

@@ -136,10 +136,8 @@ class Strings:
         return format_skeleton("yMMMM", day, locale=self.locale)
 
     def language_name(self, tag: str) -> str:
-        """The name of the language `tag` in its own language and script: "العربية", "polski", "English"."""
-        locale = parse_locale(tag)
-        name = locale.get_display_name(locale) or tag
-        return name[:1].upper() + name[1:] if locale.language not in UNCASED else name
+        """The name of the language `tag` in its own language and script: "العربية", "Polski", "English"."""
+        return own_name(tag)
 
     @staticmethod
     def css_counters(text: str) -> str:
@@ -167,6 +165,23 @@ def parse_locale(tag: str) -> Locale:
         except (UnknownLocaleError, ValueError):
             continue
     return Locale.parse("en_001")
+
+
+def own_name(tag: str) -> str:
+    """The name of the language `tag` in its own language and script, as a list of languages shows it:
+    "العربية", "Polski", "中文 (简体)", "English (United Kingdom)" (a bare "en" is "English", not the "English
+    (world)" whose formats it is written in)."""
+    locale = Locale.parse(tag) if tag in LOCALE_FOR else parse_locale(tag)
+    if locale.language != tag.split("-")[0].lower():  # a language CLDR doesn't know: its tag
+        return tag
+    name = locale.get_display_name(locale) or tag
+    return name[:1].upper() + name[1:] if locale.language not in UNCASED else name
+
+
+def direction_of(tag: str) -> str:
+    """The direction of writing of the language `tag`: "rtl" or "ltr" (for marking a word in another language,
+    such as a language's own name)."""
+    return parse_locale(tag).text_direction
 
 
 def strings_for(layout_dirs: tuple[Path, ...], lang: str) -> Strings:

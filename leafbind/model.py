@@ -227,6 +227,15 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One language of a leaflet's family (the leaflet and its translations): its language tag, as the
+    version's front matter gives it, and its slug (the file name: knee-pain, knee-pain.pl)."""
+
+    lang: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class Leaflet:
     """One valid leaflet: everything the layouts need, nothing left to check."""
 
@@ -252,6 +261,9 @@ class Leaflet:
     body: str = field(default="", compare=False, repr=False)
     body_line: int = field(default=1, compare=False, repr=False)  # the file line of its first line
     translation: Translation | None = None  # when this leaflet is a translation of another
+    # Every language of its family, this one among them: the source first, then the translations by tag. Set
+    # by the catalogue (catalogue.Families), which knows the other files; () when nothing looked.
+    languages: tuple[Version, ...] = ()
 
     @property
     def family(self) -> str:

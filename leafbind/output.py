@@ -269,9 +269,27 @@ def update_manifest(out_dir: Path, outputs: list[Output]) -> Path:
                              "outputs": [{key: getattr(entry, key) for key in OUTPUT_KEYS}
                                          for entry in files]})
         leaflets.append({"slug": slug, "editions": editions})
-    document = {"generator": "leafbind", "manifest_version": 2, "leaflets": leaflets}
+    document = {"generator": "leafbind", "manifest_version": 2, "leaflets": leaflets,
+                "families": _families(leaflets)}
     write_atomically(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
     return path
+
+
+def _families(leaflets: list[dict]) -> list[dict]:
+    """Each leaflet with its languages, under its code: the leaflet (slug knee-pain) and its translations
+    (knee-pain.pl …), each language as its current edition gives it, the leaflet first. A family whose leaflet
+    is not in the manifest (only its translations) is listed under its slug all the same."""
+    grouped: dict[str, list[dict]] = {}
+    for leaflet in leaflets:
+        grouped.setdefault(leaflet["slug"].partition(".")[0], []).append(leaflet)
+    families = []
+    for family, members in sorted(grouped.items()):
+        members.sort(key=lambda one: (one["slug"] != family, one["editions"][0]["language"].lower()))
+        code = next((one["editions"][0]["code"] for one in members if one["editions"][0]["code"]), None)
+        families.append({"slug": family, "code": code,
+                         "languages": [{"language": one["editions"][0]["language"], "slug": one["slug"],
+                                        "translation": one["slug"] != family} for one in members]})
+    return families
 
 
 def _with_layout(entry: Output) -> Output:

@@ -31,7 +31,7 @@ from .assets import FONT_SUFFIXES, IMAGE_SUFFIXES
 from .citations import Citation, citation_fallback, cite_leaflet, reference_list
 from .colours import Palette
 from .errors import LeafbindError
-from .i18n import Strings, strings_for
+from .i18n import Strings, direction_of, strings_for
 from .layouts import Layout
 from .model import Asset, Leaflet
 from .project import Project
@@ -142,6 +142,31 @@ class RenderedLeaflet:
 
 
 @dataclass(frozen=True)
+class LanguageLink:
+    """One language of the leaflet's family as the layouts show it ("Also available in"): named in its own
+    language and script, written in its own direction, and where that version is (None when the address is
+    not known: a printed leaflet without `website`)."""
+
+    lang: str
+    slug: str
+    name: str  # "Polski", "العربية", "中文 (简体)"
+    direction: str  # ltr or rtl
+    url: str | None
+    current: bool  # the version being laid out (the layouts leave it out of the list)
+
+
+def language_links(leaflet: Leaflet, strings: Strings,
+                   url_of: Callable[[str], str | None]) -> tuple[LanguageLink, ...]:
+    """The languages of the leaflet's family (`Leaflet.languages`), each with the address `url_of(slug)`
+    gives; () for a leaflet in one language."""
+    if len(leaflet.languages) < 2:
+        return ()
+    return tuple(LanguageLink(version.lang, version.slug, strings.language_name(version.lang),
+                              direction_of(version.lang), url_of(version.slug), version.slug == leaflet.slug)
+                 for version in leaflet.languages)
+
+
+@dataclass(frozen=True)
 class LayoutContext:
     """What every template sees (StrictUndefined makes a misspelt name fail the build)."""
 
@@ -159,6 +184,12 @@ class LayoutContext:
     layout: Layout | None = None  # the print layout; None for the EPUB
     page_size: str = ""  # the CSS `@page { size }` of the print layout
     cover_image: str | None = None  # the e-book's cover picture (its file name); None in print
+    # the leaflet's languages ("Also available in"), itself among them; () when it has no other language
+    languages: tuple[LanguageLink, ...] = ()
+
+    @property
+    def other_languages(self) -> tuple[LanguageLink, ...]:
+        return tuple(language for language in self.languages if not language.current)
 
     @property
     def citation_fallback(self) -> bool:
@@ -176,13 +207,14 @@ def render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...] = (),
 
 def web_context(leaflet: Leaflet, project: Project) -> LayoutContext:
     """What the web edition's page of the leaflet sees: as the e-book, cited in the project's styles, with no
-    QR code (the page is where the code leads)."""
+    QR code (the page is where the code leads), and its other languages linked relatively, page to page."""
     url = project.leaflet_url(leaflet.slug)
     strings = strings_for(project.layout_dirs, leaflet.lang)
     return LayoutContext(leaflet=leaflet, organisation=project.config.organisation, logo=project.logo,
                          url=url, **_citations(leaflet, project, project.citation_styles(), url, strings),
                          palette=project.palette, contact=project.config.contact, qr=None, target="web",
-                         strings=strings)
+                         strings=strings,
+                         languages=language_links(leaflet, strings, lambda slug: f"../{slug}/index.html"))
 
 
 @contextmanager
@@ -217,7 +249,9 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     strings = strings_for(project.layout_dirs, leaflet.lang)
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
                 **_citations(leaflet, project, styles, url, strings), palette=project.palette,
-                contact=project.config.contact, strings=strings)
+                contact=project.config.contact, strings=strings,
+                # in print and in the e-book, the other languages are linked where the website is known
+                languages=language_links(leaflet, strings, project.leaflet_url))
     epub_context = LayoutContext(**base, qr=None, target="epub", cover_image=COVER_IMAGE)
     epub_css = _template(env, "epub.css").render(context=epub_context)
     pages = tuple(
@@ -296,6 +330,7 @@ def environment(layout_dirs: tuple) -> Environment:
     env.globals["ltr_link"] = ltr_link
     env.globals["isolate"] = isolate
     env.globals["dir_of"] = dir_of
+    env.filters["direction"] = direction_of  # {{ entry.lang|direction }}: rtl or ltr
     return env
 
 

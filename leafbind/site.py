@@ -3,7 +3,8 @@
     site/index.html            the catalogue: every leaflet, searchable in the browser (no server)
     site/<slug>/index.html     the leaflet's page: its text, downloads, editions, authors, citation
     site/<slug>/<files>        the PDFs and the e-book of every edition the manifest lists, and the cover
-    site/sitemap.xml           the pages (when leafbind.toml gives the website: a sitemap needs addresses)
+    site/sitemap.xml           the pages, each with its other languages (when leafbind.toml gives the website:
+                               a sitemap needs addresses)
     site/feed.atom             the current edition of each leaflet, newest first
     site/opds.xml              an OPDS 1.2 acquisition catalogue of the e-books, for e-reader apps
     site/site.css, site/assets/…   the stylesheet, the search script, fonts, images, photos and logo
@@ -28,7 +29,7 @@ import posixpath
 import time
 import uuid
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -38,7 +39,7 @@ from markupsafe import Markup
 
 from .catalogue import find_leaflets, iter_checked
 from .errors import LeafbindError, Problem
-from .i18n import N_, Strings
+from .i18n import N_, Strings, direction_of, own_name
 from .layouts import STANDARD
 from .model import Asset, Leaflet
 from .output import MANIFEST, FileFault, Output, read_manifest, write_atomically
@@ -51,6 +52,8 @@ from .version import __version__
 SITE = "site"  # the folder in the output folder, and the format that asks for it
 SITE_STATE = ".leafbind-site.json"
 ATOM, DC, OPDS = "http://www.w3.org/2005/Atom", "http://purl.org/dc/terms/", "http://opds-spec.org/2010/catalog"
+SITEMAP, XHTML = "http://www.sitemaps.org/schemas/sitemap/0.9", "http://www.w3.org/1999/xhtml"
+X_DEFAULT = "x-default"  # hreflang of the page for readers of none of the languages: the leaflet's own
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # the language of an entry's text
 OPDS_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 EPUB_TYPE = "application/epub+zip"
@@ -113,6 +116,11 @@ class Entry:
         return f"{self.slug}/"
 
     @property
+    def family(self) -> str:
+        """The leaflet this entry is a language of: knee-pain for knee-pain.pl."""
+        return family_of(self.slug)
+
+    @property
     def changed_date(self) -> date:
         return date.fromisoformat(self.changed)
 
@@ -161,6 +169,28 @@ class CatalogueContext:
 
 
 @dataclass(frozen=True)
+class LanguageChoice:
+    """A language of the catalogue's filter: its tag, its name in its own language and script, and its
+    direction."""
+
+    lang: str
+    name: str
+    direction: str
+
+    @property
+    def anchor(self) -> str:
+        return f"lang-{self.lang}"
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A `<link rel="alternate" hreflang>` of a leaflet's page: one of its languages, or x-default."""
+
+    hreflang: str
+    href: str
+
+
+@dataclass(frozen=True)
 class SiteResult:
     folder: Path
     written: tuple[str, ...]  # site paths written this time (unchanged files are not)
@@ -190,8 +220,11 @@ class Website:
         common = digest(__version__, fingerprints.shared, fingerprints.web(), book_digest(book), self.base)
         by_slug = {slug: sorted((o for o in outputs if o.slug == slug), key=lambda o: o.path)
                    for slug in slugs}
+        listed = [slug for slug in slugs if slug in sources]
+        family = _families(listed, by_slug)  # a page lists its family's pages: one added remakes them
         made_from = {slug: digest(common, (fingerprints.file(sources[slug]) or "-") if slug in sources
-                                  else "gone", *(f"{o.path} {o.sha256}" for o in by_slug[slug]))
+                                  else "gone", *(f"{o.path} {o.sha256}" for o in by_slug[slug]),
+                                  *(f"language {lang} {other}" for lang, other in family.get(slug, ())))
                      for slug in slugs}
         fingerprint = digest(common, *(f"{slug} {made_from[slug]}" for slug in slugs))
         if not outputs and not self.folder.is_dir():
@@ -204,7 +237,6 @@ class Website:
         problems: list[Problem] = []
         with layout_errors(self.project):
             assets: dict[str, Path] = {}
-            listed = [slug for slug in slugs if slug in sources]
             # a page is made again only when what it shows has changed: its source, authors, files, layouts
             stale = [slug for slug in slugs if force or state.made_from.get(slug) != made_from[slug]
                      or not (self.folder / slug / "index.html").is_file()]
@@ -214,6 +246,10 @@ class Website:
                     problems.extend(found)
                     continue
                 downloads = self._downloads(by_slug[slug], writer, state)
+                # its other languages: those with a page (built, and their source still there)
+                shown = {other for _, other in family.get(slug, ())}
+                leaflet = replace(leaflet, languages=tuple(version for version in leaflet.languages
+                                                           if version.slug in shown))
                 state.entries[slug] = self._page(leaflet, downloads, writer, assets)
                 state.made_from[slug] = made_from[slug]
             for slug in stale:  # files of leaflets no longer listed stay reachable
@@ -279,12 +315,25 @@ class Website:
         html = layout_template(self.project, "web/leaflet.html.jinja").render(
             context=context, site=self, root="../", downloads=downloads,
             older=[e for e in editions if e.edition != leaflet.edition], entry=entry,
-            json_ld=_json_ld(leaflet, context.organisation, context.url, self.base, cover))
+            json_ld=_json_ld(leaflet, context.organisation, context.url, self.base, cover),
+            alternates=self._alternates(leaflet))
         for href, path in used.items():  # the page sits one folder down from the site's assets
             html = html.replace(f'src="{href}"', f'src="../{href}"')
             assets[href] = path
         writer.write(f"{leaflet.slug}/index.html", html.encode())
         return entry
+
+    def _alternates(self, leaflet: Leaflet) -> list[Alternate]:
+        """The page in each of its languages, itself among them, and x-default, the leaflet's own language
+        (for search engines: absolute addresses with `website`, else relative ones)."""
+        if len(leaflet.languages) < 2:
+            return []
+        def href(slug: str) -> str:
+            return self.url(f"{slug}/") if self.base else f"../{slug}/index.html"
+        found = [Alternate(version.lang, href(version.slug)) for version in leaflet.languages]
+        if any(version.slug == leaflet.family for version in leaflet.languages):
+            found.append(Alternate(X_DEFAULT, href(leaflet.family)))
+        return found
 
     # --- the catalogue and its assets ----------------------------------------------------------------------
 
@@ -294,9 +343,11 @@ class Website:
         logo = project.logo
         if logo:
             assets[logo.href] = logo.path
+        tags = sorted({e.lang for e in entries}, key=lambda tag: (own_name(tag).casefold(), tag))
+        languages = [LanguageChoice(tag, own_name(tag), direction_of(tag)) for tag in tags]
         html = layout_template(project, "web/catalogue.html.jinja").render(
             context=CatalogueContext(logo, project.config.organisation), site=self, entries=entries, root="",
-            logo=logo, organisation=project.config.organisation,
+            logo=logo, organisation=project.config.organisation, languages=languages,
             search_index=Markup(json.dumps(index, ensure_ascii=False).replace("</", "<\\/")))
         writer.write("index.html", html.encode())
         css = layout_template(project, "web/site.css").render(palette=project.palette)
@@ -330,17 +381,36 @@ class Website:
         writer.write("feed.atom", _xml(self._atom(newest, title, opds=False)))
         writer.write("opds.xml", _xml(self._atom([e for e in newest if e.epub], title, opds=True)))
         if self.base:
-            urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
-            pages = [("", max((e.changed for e in entries), default=None))]
-            pages += [(e.page, e.changed) for e in entries]
-            for page, changed in pages:
-                url = ET.SubElement(urlset, "url")
-                ET.SubElement(url, "loc").text = self.url(page)
-                if changed:
-                    ET.SubElement(url, "lastmod").text = changed
-            writer.write("sitemap.xml", _xml(urlset))
+            writer.write("sitemap.xml", _xml(self._sitemap(entries)))
         else:
             writer.remove("sitemap.xml")
+
+    def _sitemap(self, entries: list[Entry]) -> ET.Element:
+        """The catalogue and every leaflet's page; a page of a leaflet in several languages names each of them
+        (itself too) and x-default, the leaflet's own language, as `xhtml:link` alternates."""
+        # The prefix written as it is, as in the feeds (see _atom).
+        urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
+        families: dict[str, list[Entry]] = {}
+        for entry in entries:
+            families.setdefault(entry.family, []).append(entry)
+        for members in families.values():
+            members.sort(key=lambda e: (e.slug != e.family, e.lang.lower()))
+        url = ET.SubElement(urlset, "url")
+        ET.SubElement(url, "loc").text = self.url("")
+        if entries:
+            ET.SubElement(url, "lastmod").text = max(e.changed for e in entries)
+        for entry in entries:
+            url = ET.SubElement(urlset, "url")
+            ET.SubElement(url, "loc").text = self.url(entry.page)
+            ET.SubElement(url, "lastmod").text = entry.changed
+            members = families[entry.family]
+            if len(members) < 2:
+                continue
+            alternates = [(member.lang, member.page) for member in members]
+            alternates += [(X_DEFAULT, member.page) for member in members if member.slug == member.family]
+            for hreflang, page in alternates:
+                ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=hreflang, href=self.url(page))
+        return urlset
 
     def _atom(self, entries: list[Entry], title: str, opds: bool) -> ET.Element:
         """The Atom feed of new and updated editions, or (opds) the OPDS acquisition catalogue of e-books."""
@@ -497,6 +567,21 @@ def _json_ld(leaflet: Leaflet, organisation: str, url: str | None, base: str, co
         data["expires"] = leaflet.review.isoformat()
     text = json.dumps(data, ensure_ascii=False, indent=1)
     return Markup(text.replace("</", "<\\/"))
+
+
+def family_of(slug: str) -> str:
+    """The leaflet a slug is a language of: knee-pain for knee-pain.pl (and for knee-pain)."""
+    return slug.partition(".")[0]
+
+
+def _families(listed: list[str], outputs: dict[str, list[Output]]) -> dict[str, list[tuple[str, str]]]:
+    """Each listed leaflet's family, as the manifest has it: (language, slug) of every listed leaflet of the
+    family, itself among them; only for leaflets in more than one language."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for slug in listed:
+        newest = max(outputs[slug], key=lambda o: o.edition)
+        grouped.setdefault(family_of(slug), []).append((newest.language, slug))
+    return {slug: members for members in grouped.values() if len(members) > 1 for _, slug in members}
 
 
 def _urn(base: str, name: str) -> str:

@@ -3,11 +3,13 @@ unchanged.
 
 `dist/.leafbind-state.json` keeps, per leaflet, the SHA-256 of each input its outputs depended on: the leaflet
 file, each of its authors' entries in authors.yaml, every file its outputs embed (images, photos, logo,
-fonts), and — shared by all leaflets — leafbind's version, leafbind.toml, the layouts and the fonts. Each
-output also keeps the options it was made with and the size and modification time of the file written, so a
-deleted or hand-edited output is made again.
+fonts), the languages of its family (each output lists the leaflet's other languages, so a translation added
+or removed makes them again), and — shared by all leaflets — leafbind's version, leafbind.toml, the layouts
+and the fonts. Each output also keeps the options it was made with and the size and modification time of the
+file written, so a deleted or hand-edited output is made again.
 
-A build checks an unchanged leaflet from these records alone, without parsing it: that keeps a no-op rebuild
+A build checks an unchanged leaflet from these records alone, without parsing it (its record keeps its
+language, so its family's languages are known without reading its siblings either): that keeps a no-op rebuild
 of a large catalogue to a file read and a hash per leaflet.
 """
 
@@ -99,10 +101,14 @@ class LeafletRecord:
     authors: dict[str, str]  # author key → digest of its authors.yaml entry
     files: dict[str, str]  # absolute path → SHA-256 of every file its outputs embed
     outputs: dict[str, OutputRecord] = field(default_factory=dict)  # by output kind (format and options)
+    lang: str = ""  # the leaflet's language, so a build finds its family's languages without reading it
 
-    def inputs(self, fingerprints: Fingerprints, authors: dict[str, str]) -> str | None:
-        """The digest of this leaflet's recorded inputs as they are now; None when one of them is gone."""
+    def inputs(self, fingerprints: Fingerprints, authors: dict[str, str], languages: str = "") -> str | None:
+        """The digest of this leaflet's recorded inputs as they are now, with its family's `languages` (as
+        `languages_key` writes them); None when one of them is gone."""
         parts = [fingerprints.shared, self.source_sha256]
+        if languages:
+            parts.append(f"languages {languages}")
         for key in sorted(self.authors):
             if key not in authors:
                 return None
@@ -113,6 +119,12 @@ class LeafletRecord:
                 return None
             parts.append(f"file {path} {current}")
         return digest(*parts)
+
+
+def languages_key(versions) -> str:
+    """The languages of a leaflet's family (model.Version each) as its inputs record them: "en:knee-pain
+    pl:knee-pain.pl"; "" for a leaflet in one language, whose inputs are then as before translations."""
+    return " ".join(f"{version.lang}:{version.slug}" for version in versions) if len(versions) > 1 else ""
 
 
 def output_inputs(leaflet_inputs: str, kind: str) -> str:

@@ -1,7 +1,11 @@
 /* The catalogue's search (leafbind). The list of leaflets is in the page; this script shows the search box and
    hides the leaflets that do not match every word typed. Letters match without regard to case or accents
    ("allergy" finds "Allérgy"). The index is the JSON inside the page, so nothing is fetched: the search works
-   from a web server and from a folder opened on the disk alike. */
+   from a web server and from a folder opened on the disk alike.
+
+   With leaflets in several languages, the page's language filter (links to #lang-<tag>, which the page's own
+   style rules obey without JavaScript) narrows the search too: a leaflet is shown when it is in the language
+   chosen and matches every word; the link of the language chosen is marked as the current one. */
 (function () {
   "use strict";
   var box = document.getElementById("search-box");
@@ -23,11 +27,31 @@
     entries.push({ item: items[i], text: fold(index[i].text) });
   }
 
+  var filters = document.querySelectorAll("#language-filter a[data-lang]");
+
+  function chosenLanguage() {
+    var hash = decodeURIComponent(window.location.hash || "");
+    return hash.indexOf("#lang-") === 0 ? hash.slice(6) : "";
+  }
+
+  function markLanguage(lang) {
+    for (var i = 0; i < filters.length; i++) {
+      if (filters[i].getAttribute("data-lang") === lang) {
+        filters[i].setAttribute("aria-current", "true");
+      } else {
+        filters[i].removeAttribute("aria-current");
+      }
+    }
+  }
+
   function update() {
     var words = fold(box.value).split(/\s+/).filter(Boolean);
+    var lang = chosenLanguage();
     var shown = 0;
+    markLanguage(lang);
     entries.forEach(function (entry) {
-      var match = words.every(function (word) { return entry.text.indexOf(word) !== -1; });
+      var match = (!lang || entry.item.getAttribute("data-lang") === lang) &&
+        words.every(function (word) { return entry.text.indexOf(word) !== -1; });
       entry.item.hidden = !match;
       if (match) { shown++; }
     });
@@ -43,6 +67,7 @@
   search.hidden = false;
   search.querySelector("form").addEventListener("submit", function (event) { event.preventDefault(); });
   box.addEventListener("input", update);
+  window.addEventListener("hashchange", update);
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) { box.value = query; }
   update();
