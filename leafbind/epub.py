@@ -63,6 +63,8 @@ def make_epub(rendered: RenderedLeaflet, printed_pages: tuple[PageStart, ...] = 
                                content=rendered.epub_css.encode())
     book.add_item(stylesheet)
     for number, asset in enumerate(rendered.assets, start=1):
+        if asset.media_type.startswith("font/") and asset.href not in rendered.epub_css:
+            continue  # a font only the print layouts name (the whole face of a language, fonts.py)
         try:
             content = asset_bytes(asset)
         except ValueError as error:

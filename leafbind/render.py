@@ -27,7 +27,8 @@ from jinja2 import (
 from .assets import FONT_SUFFIXES, IMAGE_SUFFIXES
 from .citations import Citation, cite_leaflet, reference_list
 from .colours import Palette
-from .errors import LeafbindError
+from .errors import LeafbindError, Problem, ProblemReport
+from .fonts import LeafletFonts, MissingFont, leaflet_fonts
 from .layouts import Layout
 from .model import Asset, Leaflet
 from .project import Project
@@ -149,6 +150,7 @@ class LayoutContext:
     layout: Layout | None = None  # the print layout; None for the EPUB
     page_size: str = ""  # the CSS `@page { size }` of the print layout
     cover_image: str | None = None  # the e-book's cover picture (its file name); None in print
+    fonts: LeafletFonts = LeafletFonts()  # the script and language faces the leaflet needs (fonts.css)
 
 
 def render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...] = (),
@@ -199,7 +201,7 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     styles = project.citation_styles()
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
                 **_citations(leaflet, project, styles, url), palette=project.palette,
-                contact=project.config.contact)
+                contact=project.config.contact, fonts=_fonts(leaflet, project))
     epub_context = LayoutContext(**base, qr=None, target="epub", cover_image=COVER_IMAGE)
     epub_css = _template(env, "epub.css").render(context=epub_context)
     pages = tuple(
@@ -212,16 +214,26 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     prints = tuple(_print(env, layout, print_context, paper, {} if own == styles else
                           _citations(leaflet, project, own, url))  # formatting citations takes a while
                    for layout, own in ((layout, project.citation_styles(layout.name)) for layout in layouts))
-    assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
+    assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo,
+                                  *base["fonts"].assets) if a}
     for css, name in ((epub_css, "epub.css"),
                       *((printed.css, printed.layout.stylesheet) for printed in prints)):
         for href in CSS_URL.findall(css):
-            if not href.startswith(("data:", "#")):
+            if not href.startswith(("data:", "#")) and href not in assets:
                 asset = _css_asset(project, href, name)
                 assets.setdefault(asset.href, asset)
     return RenderedLeaflet(leaflet, project.config.organisation, url, prints, epub_pages=pages,
                            epub_css=epub_css, assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
                            palette=project.palette)
+
+
+def _fonts(leaflet: Leaflet, project: Project) -> LeafletFonts:
+    """The faces the leaflet needs (fonts.py); a language with no font it needs is a problem of its `lang`."""
+    try:
+        return leaflet_fonts(leaflet, project.settings.fonts)
+    except MissingFont as error:
+        line = leaflet.origin.line_of(("lang",))
+        raise ProblemReport([Problem(project.display(leaflet.path), line, "lang", str(error))]) from None
 
 
 def _title(env: Environment, page: EpubPageSpec, context: LayoutContext) -> str:

@@ -38,6 +38,7 @@ from markupsafe import Markup
 
 from .catalogue import find_leaflets, iter_checked
 from .errors import LeafbindError, Problem
+from .fonts import web_fonts
 from .layouts import STANDARD
 from .model import Asset, Leaflet
 from .output import MANIFEST, FileFault, Output, read_manifest, write_atomically
@@ -297,7 +298,7 @@ class Website:
             logo=logo, organisation=project.config.organisation,
             search_index=Markup(json.dumps(index, ensure_ascii=False).replace("</", "<\\/")))
         writer.write("index.html", html.encode())
-        css = layout_template(project, "web/site.css").render(palette=project.palette)
+        css = layout_template(project, "web/site.css").render(palette=project.palette, fonts=web_fonts())
         for href in CSS_URL.findall(css):  # the fonts, and any picture a clinic's stylesheet names
             if not href.startswith(("data:", "#")):
                 try:
