@@ -8,14 +8,19 @@ path (.ci/run installs it); the fonts of a PDF are read with `pdffonts`.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import assert_valid_epub, build, snapshot
+from conftest import REPO, assert_valid_epub, build, snapshot
 from test_fonts import no_fonts, pdf_fonts, publish
+from test_hostile import _opened_paths, _software_folders
 
 from publish import cli
 
@@ -225,3 +230,38 @@ def test_a_font_configured_for_a_language_comes_before_the_bundled_script_face(t
     assert result.returncode == 0, result.stdout + result.stderr
     fonts = pdf_fonts(made(root, ".pdf"))
     assert "NotoNastaliqUrdu-Regular" in fonts and "Noto-Naskh-Arabic" not in fonts, fonts
+
+
+@pytest.mark.skipif(shutil.which("strace") is None or not URDU.is_file(),
+                    reason="strace or fonts-noto-core is not installed")
+def test_a_build_reads_a_configured_installed_font_and_nothing_else_outside_the_project(tmp_path) -> None:
+    """Under strace: the one font file `[fonts]` names outside the project is read (by its absolute path),
+    the files beside it are not, and nothing else outside the project, the output and the software is."""
+    installed = tmp_path / "installed"
+    installed.mkdir()
+    font = installed / "NotoNastaliqUrdu-Regular.ttf"
+    shutil.copyfile(URDU, font)
+    shutil.copyfile(URDU, installed / "Other.ttf")
+    root = project(tmp_path / "ur", "ur", f'[fonts]\nur = "{font}"\n')
+    with (root / "leaflets" / "hands.md").open("a", encoding="utf-8") as leaflet:
+        leaflet.write("\nصابن اور پانی سے ہاتھ دھوئیں۔\n")
+    log = tmp_path / "strace.log"
+    command = ["strace", "-f", "-qq", "-y", "-e", "trace=open,openat,openat2,mkdir,mkdirat", "-o", str(log),
+               sys.executable, str(REPO / "publish.py"), "build", "--project", str(root), "--jobs", "2",
+               "--quiet", "--no-lint"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=root)
+    assert result.returncode == 0, result.stderr
+    text = log.read_text()
+    opened, created = _opened_paths(text)
+    assert str(font) in opened
+    # folders the processes made (WeasyPrint's for the fonts it loads), and the files in them, are theirs
+    made = tuple(found + "/" for found in re.findall(r'mkdir(?:at)?\((?:[^,]*, )?"(/[^"]+)"[^=]*= 0$', text,
+                                                     re.MULTILINE))
+    allowed = [str(root), str(REPO / "leafbind"), str(REPO / "layouts"), str(REPO / "assets" / "fonts"),
+               str(REPO / "publish.py"), str(font), *_software_folders()]
+    # Python lists the folder of the publish.py it runs, and the one its virtual environment is in
+    listed = {str(REPO), os.path.dirname(sys.prefix)}
+    strays = sorted(path for path in opened - created - listed if not (path + "/").startswith(made)
+                    and not any(path == a or path.startswith(a.rstrip("/") + "/") for a in allowed))
+    assert strays == [], strays
+    assert not any(path.startswith(str(installed / "Other")) for path in opened)
