@@ -149,8 +149,15 @@ def font_for(lang: str, configured: tuple[ConfiguredFont, ...]) -> ConfiguredFon
 
 
 def missing_message(lang: str) -> str:
+    """What to do about a CJK leaflet with no font: the setting to add, with Noto Sans CJK's face for it."""
+    import langcodes
+
+    full = langcodes.Language.get(lang).maximize()
+    region = {"Jpan": "JP", "Kore": "KR",
+              "Hant": "HK" if full.territory == "HK" else "TC"}.get(full.script, "SC")
+    example = CJK_EXAMPLE.replace("zh-Hans", lang).replace("CJK SC", f"CJK {region}")
     return (f"leafbind.toml: [fonts] has no font for {lang}: leafbind bundles no font for Chinese, Japanese "
-            f"or Korean; name one file per CJK language, e.g. {CJK_EXAMPLE.replace('zh-Hans', lang)}")
+            f"or Korean; name one file per CJK language, e.g. {example}")
 
 
 def leaflet_characters(leaflet: Leaflet) -> set[int]:

@@ -191,6 +191,25 @@ def test_a_cjk_leaflet_without_a_configured_font_fails_naming_the_setting(tmp_pa
 
 
 @needs_cjk
+@pytest.mark.parametrize(("lang", "configured", "found"), [
+    ("zh-CN", "zh-Hans", True),  # its likely script: Simplified
+    ("zh-Hans-SG", "zh-Hans", True),  # a shorter form of the tag
+    ("zh-Hant", "zh-Hans", False),  # Traditional Chinese is not set in SC forms
+    ("zh-Hant", "zh", True),  # the language alone matches every Chinese leaflet
+    ("ja", "zh", False),
+])
+def test_a_leaflet_finds_its_font_by_the_most_specific_configured_tag(tmp_path: Path, lang: str,
+                                                                       configured: str, found: bool) -> None:
+    root = project(tmp_path / "p", lang, SC.replace("zh-Hans", configured))
+    leaflet = root / "leaflets" / "hands.md"
+    leaflet.write_text(leaflet.read_text("utf-8").replace(ENGLISH[0], TEXTS["zh-Hans"][0]), "utf-8")
+    output = CliRunner().invoke(cli, ["check", "--project", str(root)]).output
+    assert ("font-coverage" not in output) is found, output
+    if not found:
+        assert f"[fonts] has no font for {lang}: " in output and output.count("font-coverage") == 1, output
+
+
+@needs_cjk
 def test_a_font_collection_needs_a_face_and_the_error_lists_its_faces(tmp_path: Path) -> None:
     root = project(tmp_path / "zh", "zh-Hans", f'[fonts]\nzh-Hans = "{CJK}"\n')
     result = CliRunner().invoke(cli, ["check", "--project", str(root)])
