@@ -153,9 +153,12 @@ _DERIVED: dict[str, bytes] = {}  # SHA-256 → bytes leafbind made in this proce
 
 def register_derived(data: bytes) -> str:
     """Keep bytes made from a checked file (a face taken out of a font collection and subset, fonts.py) for
-    the outputs of this process; returns their SHA-256, the digest of the Asset that names them."""
+    the outputs of this process; returns their SHA-256, the digest of the Asset that names them. The files of
+    the leaflet being made are always kept: it registers them as it is rendered, and only the longest unused
+    are forgotten (a later leaflet registers them again)."""
     digest = hashlib.sha256(data).hexdigest()
-    if digest not in _DERIVED and len(_DERIVED) >= MAX_DERIVED:
+    _DERIVED.pop(digest, None)  # the newest last: a leaflet's files are never the ones forgotten
+    while len(_DERIVED) >= MAX_DERIVED:
         del _DERIVED[next(iter(_DERIVED))]
     _DERIVED[digest] = data
     return digest
