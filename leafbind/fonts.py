@@ -32,6 +32,7 @@ from .assets import COLLECTION_SUFFIXES, register_derived
 from .model import Asset, Leaflet
 from .paths import builtin_dir
 
+LANGUAGE_FONTS = "assets/fonts/lang/"  # where the outputs name the faces taken from `[fonts]`
 CJK_SCRIPTS = {"Hans", "Hant", "Hani", "Jpan", "Kore"}  # scripts no bundled font has: a font is required
 # Atkinson Hyperlegible keeps these, whatever face a language names: Basic Latin to Latin Extended-B, and
 # Latin Extended Additional.
@@ -312,7 +313,7 @@ def language_face(font: ConfiguredFont,
     data, suffix, postscript = _face(font.source.path, stat.st_size, stat.st_mtime_ns, font.source.digest,
                                      font.index, None if characters is None else tuple(sorted(characters)))
     digest = register_derived(data)
-    href = f"assets/fonts/lang/{postscript}-{digest[:12]}{suffix}"
+    href = f"{LANGUAGE_FONTS}{postscript}-{digest[:12]}{suffix}"
     asset = Asset(href, font.source.path, "font/otf" if suffix == ".otf" else "font/ttf", digest)
     return asset, _mapped(data)
 
