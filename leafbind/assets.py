@@ -28,15 +28,19 @@ MEDIA_TYPES = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
     ".svg": "image/svg+xml", ".webp": "image/webp",
     ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
+    ".ttc": "font/collection", ".otc": "font/collection",  # read only to take one face out (fonts.py)
     ".icc": "application/vnd.iccprofile", ".icm": "application/vnd.iccprofile",
 }
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2"}
+COLLECTION_SUFFIXES = {".ttc", ".otc"}  # font collections: only `[fonts]` in leafbind.toml names one
 PROFILE_SUFFIXES = {".icc", ".icm"}  # the press PDF's output profile
 ICC_CLASSES = {b"scnr": "an input (scanner)", b"mntr": "a display", b"link": "a device link",
                b"spac": "a colour space", b"abst": "an abstract", b"nmcl": "a named colour"}
 RASTER_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 MAX_ASSET_BYTES = 20 * 1024 * 1024  # a photo for a leaflet needs a fraction of this
+MAX_FONT_BYTES = 64 * 1024 * 1024  # a CJK font collection is 20 to 30 MB; its faces are subset (fonts.py)
+MAX_DERIVED = 64  # files made from checked sources kept in memory (a leaflet's subset fonts)
 MAX_SVG_DEPTH = 100  # groups inside groups: drawings need a handful
 MAX_PIXELS = 40_000_000  # 40 megapixels: a full-page photo at 300 dpi is 9
 SVG = "http://www.w3.org/2000/svg"
@@ -114,8 +118,9 @@ def check_file(path: Path, href: str, written: str) -> Asset:
         stat = path.stat()
     except OSError as error:
         raise ValueError(f'"{written}" can\'t be read ({error.strerror})') from None
-    if stat.st_size > MAX_ASSET_BYTES:
-        raise ValueError(f'"{written}" is larger than {MAX_ASSET_BYTES // 1024 // 1024} MB: make it smaller')
+    limit = MAX_FONT_BYTES if suffix in FONT_SUFFIXES | COLLECTION_SUFFIXES else MAX_ASSET_BYTES
+    if stat.st_size > limit:
+        raise ValueError(f'"{written}" is larger than {limit // 1024 // 1024} MB: make it smaller')
     digest = _checked(path, suffix, stat.st_size, stat.st_mtime_ns)
     if isinstance(digest, Exception):
         raise ValueError(f'"{written}" {digest}')
@@ -132,7 +137,7 @@ def _checked(path: Path, suffix: str, size: int, mtime_ns: int) -> str | ValueEr
     try:
         if suffix == ".svg":
             clean_svg(data)
-        elif suffix in FONT_SUFFIXES:
+        elif suffix in FONT_SUFFIXES | COLLECTION_SUFFIXES:
             _check_font(path)
         elif suffix in PROFILE_SUFFIXES:
             check_cmyk_profile(data)
@@ -143,9 +148,28 @@ def _checked(path: Path, suffix: str, size: int, mtime_ns: int) -> str | ValueEr
     return hashlib.sha256(data).hexdigest()
 
 
+_DERIVED: dict[str, bytes] = {}  # SHA-256 → bytes leafbind made in this process from a checked file
+
+
+def register_derived(data: bytes) -> str:
+    """Keep bytes made from a checked file (a face taken out of a font collection and subset, fonts.py) for
+    the outputs of this process; returns their SHA-256, the digest of the Asset that names them. The files of
+    the leaflet being made are always kept: it registers them as it is rendered, and only the longest unused
+    are forgotten (a later leaflet registers them again)."""
+    digest = hashlib.sha256(data).hexdigest()
+    _DERIVED.pop(digest, None)  # the newest last: a leaflet's files are never the ones forgotten
+    while len(_DERIVED) >= MAX_DERIVED:
+        del _DERIVED[next(iter(_DERIVED))]
+    _DERIVED[digest] = data
+    return digest
+
+
 def asset_bytes(asset: Asset) -> bytes:
-    """The bytes an output embeds for `asset`: an SVG as cleaned, anything else as checked. Raises ValueError
-    if the file changed since it was checked, so nothing unchecked reaches an output."""
+    """The bytes an output embeds for `asset`: an SVG as cleaned, a derived file as made, anything else as
+    checked. Raises ValueError if the file changed since it was checked, so nothing unchecked reaches an
+    output."""
+    if asset.digest in _DERIVED:
+        return _DERIVED[asset.digest]
     try:
         data = asset.path.read_bytes()
     except OSError as error:

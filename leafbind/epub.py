@@ -17,6 +17,7 @@ from lxml import etree
 from .assets import asset_bytes
 from .cover import BUNDLED_LATIN, CoverError, CoverText, draw_cover
 from .errors import LeafbindError
+from .fonts import LANGUAGE_FONTS
 from .layouts import PAPER
 from .render import (
     BACK,
@@ -64,6 +65,8 @@ def make_epub(rendered: RenderedLeaflet, printed_pages: tuple[PageStart, ...] = 
                                content=rendered.epub_css.encode())
     book.add_item(stylesheet)
     for number, asset in enumerate(rendered.assets, start=1):
+        if asset.href.startswith(LANGUAGE_FONTS) and asset.href not in rendered.epub_css:
+            continue  # the whole face of a language, for print: the e-book has its subset (fonts.py)
         try:
             content = asset_bytes(asset)
         except ValueError as error:

@@ -30,7 +30,8 @@ from markupsafe import Markup
 from .assets import FONT_SUFFIXES, IMAGE_SUFFIXES
 from .citations import Citation, citation_fallback, cite_leaflet, reference_list
 from .colours import Palette
-from .errors import LeafbindError
+from .errors import LeafbindError, Problem, ProblemReport
+from .fonts import LeafletFonts, MissingFont, leaflet_fonts
 from .i18n import Strings, direction_of, strings_for
 from .layouts import Layout
 from .model import Asset, Leaflet
@@ -186,6 +187,7 @@ class LayoutContext:
     cover_image: str | None = None  # the e-book's cover picture (its file name); None in print
     # the leaflet's languages ("Also available in"), itself among them; () when it has no other language
     languages: tuple[LanguageLink, ...] = ()
+    fonts: LeafletFonts = LeafletFonts()  # the script and language faces the leaflet needs (fonts.css)
 
     @property
     def other_languages(self) -> tuple[LanguageLink, ...]:
@@ -249,7 +251,7 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     strings = strings_for(project.layout_dirs, leaflet.lang)
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
                 **_citations(leaflet, project, styles, url, strings), palette=project.palette,
-                contact=project.config.contact, strings=strings,
+                contact=project.config.contact, strings=strings, fonts=_fonts(leaflet, project),
                 # in print and in the e-book, the other languages are linked where the website is known
                 languages=language_links(leaflet, strings, project.leaflet_url))
     epub_context = LayoutContext(**base, qr=None, target="epub", cover_image=COVER_IMAGE)
@@ -264,16 +266,26 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     prints = tuple(_print(env, layout, print_context, paper, {} if own == styles else
                           _citations(leaflet, project, own, url, strings))  # formatting them takes a while
                    for layout, own in ((layout, project.citation_styles(layout.name)) for layout in layouts))
-    assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo) if a}
+    assets = {a.href: a for a in (*leaflet.images, *(a.photo for a in leaflet.authors if a.photo), logo,
+                                  *base["fonts"].assets) if a}
     for css, name in ((epub_css, "epub.css"),
                       *((printed.css, printed.layout.stylesheet) for printed in prints)):
         for href in CSS_URL.findall(css):
-            if not href.startswith(("data:", "#")):
+            if not href.startswith(("data:", "#")) and href not in assets:
                 asset = _css_asset(project, href, name)
                 assets.setdefault(asset.href, asset)
     return RenderedLeaflet(leaflet, project.config.organisation, url, prints, epub_pages=pages,
                            epub_css=epub_css, assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
                            palette=project.palette, strings=strings)
+
+
+def _fonts(leaflet: Leaflet, project: Project) -> LeafletFonts:
+    """The faces the leaflet needs (fonts.py); a language with no font it needs is a problem of its `lang`."""
+    try:
+        return leaflet_fonts(leaflet, project.settings.fonts)
+    except MissingFont as error:
+        line = leaflet.origin.line_of(("lang",))
+        raise ProblemReport([Problem(project.display(leaflet.path), line, "lang", str(error))]) from None
 
 
 def _title(env: Environment, page: EpubPageSpec, context: LayoutContext) -> str:

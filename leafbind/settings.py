@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
-from .assets import PROFILE_SUFFIXES, resolve_asset
+from .assets import COLLECTION_SUFFIXES, FONT_SUFFIXES, PROFILE_SUFFIXES, check_file, resolve_asset
 from .citations import style_problem
 from .colours import check_palette, make_palette, parse_colour
 from .errors import Problem, ProblemReport, did_you_mean, plural
+from .fonts import ConfiguredFont, face_index
 from .layouts import BUILTIN, EPUB
 from .load import read_text
-from .model import SLUG_PATTERN, Asset, Paragraph, Schema, Text, WebAddress
+from .model import LANG_PATTERN, SLUG_PATTERN, Asset, Paragraph, Schema, Text, WebAddress
 
 CONFIG_NAME = "leafbind.toml"
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -115,6 +116,19 @@ class CheckConfig(Schema):
     lang: dict[str, ReadabilityLimits] = {}
 
 
+class FontEntry(Schema):
+    """`[fonts]` in leafbind.toml: the font of one language, `TAG = "file"`, or (a collection's face) the
+    table `[fonts.TAG]` with `file` and `face`."""
+
+    # a font file of the project (assets/fonts/…), or an installed one by its absolute path
+    file: Text
+    face: Text | None = None  # the face to take out of a collection (.ttc, .otc), e.g. "Noto Sans CJK SC"
+
+
+FontSetting = Annotated[FontEntry, BeforeValidator(lambda value: {"file": value} if isinstance(value, str)
+                                                   else value)]
+
+
 class ProjectConfig(Schema):
     """`leafbind.toml`: every key optional."""
 
@@ -129,11 +143,12 @@ class ProjectConfig(Schema):
     contact: ContactEntry | None = None
     check: CheckConfig = CheckConfig()
     press: PressConfig = PressConfig()
+    fonts: dict[str, FontSetting] = {}  # BCP 47 language tag → its font
 
 
 TABLES: dict[str, type[BaseModel]] = {"": ProjectConfig, "contact": ContactEntry, "check": CheckConfig,
                                       "layout": LayoutEntry, "check.lang": ReadabilityLimits,
-                                      "press": PressConfig}
+                                      "press": PressConfig, "fonts": FontEntry}
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,7 @@ class Settings:
     source: str = ""  # the text of leafbind.toml, to locate a setting's line in later messages
     logo: Asset | None = None
     output_profile: Asset | None = None  # `[press] output_profile`, checked: a CMYK printer profile
+    fonts: tuple[ConfiguredFont, ...] = ()  # `[fonts]`, checked: each language's font file (and face)
 
     def line(self, key: str | None) -> int | None:
         return config_line(self.source, key)
@@ -169,9 +185,10 @@ def read_settings(root: Path) -> Settings:
     config = checks.schema(raw)
     logo = checks.all(config)
     profile = checks.output_profile(config) if checks.ok("press") else None
+    fonts = checks.fonts(config)
     if checks.problems:
         raise ProblemReport(checks.problems)
-    return Settings(config, text, logo, profile)
+    return Settings(config, text, logo, profile, fonts)
 
 
 @dataclass
@@ -312,6 +329,44 @@ class _Checks:
             return None
 
 
+    def fonts(self, config: ProjectConfig) -> tuple[ConfiguredFont, ...]:
+        """`[fonts]`: language tags, and for each a readable font file of the project or an installed one (an
+        absolute path), with the face to use when it is a collection."""
+        import langcodes
+
+        found = []
+        for tag, entry in config.fonts.items():
+            key = f"fonts.{tag}"
+            if not LANG_PATTERN.match(tag) or not langcodes.tag_is_valid(tag):
+                self.problem(key, f'"{tag}" is not a language tag (use a BCP 47 tag such as zh-Hans, ja '
+                             "or ko)")
+                continue
+            try:
+                source = self.font_file(entry.file)
+            except ValueError as error:
+                self.problem(key, str(error), f"{key}.file" if config_line(self.text, f"{key}.file") else key)
+                continue
+            try:
+                index = face_index(source.path, entry.file, entry.face)
+            except ValueError as error:
+                self.problem(key, str(error), f"{key}.face" if entry.face else None)
+                continue
+            found.append(ConfiguredFont(langcodes.standardize_tag(tag), source, entry.face, index))
+        return tuple(found)
+
+    def font_file(self, written: str) -> Asset:
+        kinds = FONT_SUFFIXES | COLLECTION_SUFFIXES
+        if not Path(written).is_absolute():
+            return resolve_asset(self.root, written, self.root, kinds)
+        path = Path(os.path.realpath(written))  # an installed font, named by the project: read as it is
+        if path.suffix.lower() not in kinds:
+            raise ValueError(f'"{written}" is not a font file (use {", ".join(sorted(kinds))})')
+        if not path.is_file():
+            raise ValueError(f'"{written}" was not found (is its package installed? Chinese, Japanese and '
+                             "Korean: Debian's fonts-noto-cjk)")
+        return check_file(path, path.as_posix(), written)
+
+
 def _drop(raw: dict, path: list[str]) -> None:
     """Remove the value at `path` (a key, or a key of a table), so the rest of the file is checked without
     it."""
@@ -330,6 +385,8 @@ def _did_you_mean(path: list[str]) -> str:
         where = "layout"
     elif table[:2] == ["check", "lang"]:
         where = "check.lang"
+    elif table[:1] == ["fonts"]:
+        where = "fonts"
     schema = TABLES.get(where)
     return did_you_mean(name, schema.model_fields if schema else ())
 

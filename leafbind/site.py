@@ -39,6 +39,7 @@ from markupsafe import Markup
 
 from .catalogue import find_leaflets, iter_checked
 from .errors import LeafbindError, Problem
+from .fonts import web_fonts
 from .i18n import N_, Strings, direction_of, own_name
 from .layouts import STANDARD
 from .model import Asset, Leaflet
@@ -350,7 +351,7 @@ class Website:
             logo=logo, organisation=project.config.organisation, languages=languages,
             search_index=Markup(json.dumps(index, ensure_ascii=False).replace("</", "<\\/")))
         writer.write("index.html", html.encode())
-        css = layout_template(project, "web/site.css").render(palette=project.palette)
+        css = layout_template(project, "web/site.css").render(palette=project.palette, fonts=web_fonts())
         for href in CSS_URL.findall(css):  # the fonts, and any picture a clinic's stylesheet names
             if not href.startswith(("data:", "#")):
                 try:

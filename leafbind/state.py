@@ -63,6 +63,8 @@ class Fingerprints:
         parts = [f"leafbind {version}", project.config_source]
         if project.settings.output_profile:  # the press PDF embeds it
             parts.append(f"output profile {project.settings.output_profile.digest}")
+        for font in project.settings.fonts:  # `[fonts]`: an installed font file is outside the project
+            parts.append(f"font {font.tag} {font.source.digest} {font.face}")
         folders = (*project.layout_dirs, *(folder / "fonts" for folder in project.asset_dirs))
         for folder in folders:
             for name, path in self._files_in(folder):

@@ -25,7 +25,8 @@ from leafbind.quality.glyphs import font_coverage
 from publish import cli
 
 SCENARIOS = sorted(path.name for path in ROOTS.iterdir() if (path / "leaflets").is_dir())
-BUNDLED = ("Atkinson-Hyperlegible", "Leafbind-Symbols")  # the families of assets/fonts, as PDFs name them
+BUNDLED = ("Atkinson-Hyperlegible", "Leafbind-Symbols", "Noto-Naskh-Arabic", "Noto-Sans-Hebrew",
+           "Noto-Sans-Bengali")  # the families of assets/fonts, as PDFs name them
 SYMBOLS = "→ ← ≥ ≤ ± × ÷ ≠ ≈ ✓ ✗ ½ ¼ ¾ ⅓ ° £ € ₹ β µ ① ☎ ⚠"
 NESTED = "- one\n  - two\n    - three\n      - four\n"
 
@@ -57,8 +58,8 @@ ADVICE = ("write it another way, or add a font that has it (in assets/fonts/, na
 
 def lacking(character: str, code_point: str) -> str:
     return (f'the character "{character}" ({code_point}) is in none of the outputs\' fonts (Atkinson '
-            "Hyperlegible, Leafbind Symbols), so it would print in whatever font the machine has, or as an "
-            "empty box")
+            "Hyperlegible, Leafbind Symbols, Noto Naskh Arabic, Noto Sans Bengali, Noto Sans Hebrew), so it "
+            "would print in whatever font the machine has, or as an empty box")
 
 
 def foreign(fonts: set[str]) -> set[str]:

@@ -2,9 +2,11 @@
 
 A character that none of the layouts' fonts has is drawn by WeasyPrint in whatever font the machine has (or
 as an empty box, or not at all on a machine with no fonts), so the PDF would depend on the machine. The fonts
-that count are leafbind's built-in ones (assets/fonts: Atkinson Hyperlegible and Leafbind Symbols), the
-project's own in assets/fonts/, and any font file the project's layouts name with `url()`; a character counts
-as covered when one of them maps it in its `cmap` table (read with fontTools). The check reads everything of a
+that count are leafbind's built-in ones (assets/fonts: Atkinson Hyperlegible, Leafbind Symbols, and the script
+faces for their own scripts' characters only, as their unicode-range sets them), the project's own in
+assets/fonts/, any font file the project's layouts name with `url()`, and, for a leaflet, the font
+leafbind.toml's `[fonts]` names for its language (all but its Latin characters); a character counts as covered
+when one of them maps it in its `cmap` table (read with fontTools). The check reads everything of a
 leaflet that is printed: the title, summary, code, sources and edition notes of the front matter, the Markdown
 body's text (headings, paragraphs, lists, tables, code) and its authors' names, credentials and bios; each
 character that no font has is named once per file, with its code point and the first line it is on.
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from ..assets import FONT_SUFFIXES, resolve_asset
 from ..errors import ProblemReport
+from ..fonts import SCRIPT_FILES, configured_cmap, font_for, missing_message, needs_font
 from ..load import load_yaml_file
 from ..markdown import PARSER
 from ..model import Leaflet
@@ -47,6 +50,11 @@ class FontCoverage:
     def lacks(self, character: str) -> bool:
         return (ord(character) not in self.code_points and not IGNORED.match(character)
                 and unicodedata.category(character) != "Cf")
+
+    def with_font(self, code_points: frozenset[int], family: str) -> FontCoverage:
+        """This coverage and a configured font's (the face of one leaflet's language)."""
+        families = self.families if family in self.families else (*self.families, family)
+        return FontCoverage(self.code_points | code_points, families)
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,10 @@ def _coverage(files: tuple[tuple[Path, int, int], ...]) -> FontCoverage:
     families: list[str] = []
     for path, size, modified in files:
         covered, family = _read_font(path, size, modified)
+        if path.name in SCRIPT_FILES:  # a script face sets only its own script's characters (unicode-range)
+            face = SCRIPT_FILES[path.name]
+            covered = frozenset(code for code in covered if any(first <= code <= last
+                                                                  for first, last in face.blocks))
         code_points |= covered
         if family and family not in families:
             families.append(family)
@@ -122,7 +134,17 @@ def _read_font(path: Path, size: int, modified: int) -> tuple[frozenset[int], st
 
 def uncovered(coverage: FontCoverage, leaflet: Leaflet, display: str, project: Project) -> list[Uncovered]:
     """Every character of the leaflet and its authors that no font has, once per file. The files are read
-    again, for the lines, only when there is such a character."""
+    again, for the lines, only when there is such a character. A leaflet in Chinese, Japanese or Korean whose
+    language has no font in leafbind.toml's `[fonts]` is one finding, at its `lang`; a configured font counts
+    for the leaflets of its language."""
+    configured = font_for(leaflet.lang, project.settings.fonts)
+    if configured is None and needs_font(leaflet.lang):
+        return [Uncovered(display, leaflet.origin.line_of(("lang",)), missing_message(leaflet.lang))]
+    if configured is not None:
+        try:
+            coverage = coverage.with_font(configured_cmap(configured), configured.face or configured.tag)
+        except OSError:  # gone since the settings were read: the build reports it
+            pass
     found = _Found(coverage)
     source = _Lines(leaflet.path)
     front, end = leaflet.origin, leaflet.body_line - 1  # the front matter ends on the line before the body
