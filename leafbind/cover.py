@@ -12,7 +12,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from .paths import builtin_dir
 
@@ -58,18 +57,18 @@ class _Block:
     face: str
     size: int
     lines: tuple[str, ...]
-    scripts: tuple[Path, ...] = ()
+    scripts: tuple[bytes, ...] = ()
 
     @property
     def leading(self) -> int:
         return round(self.size * 1.18)
 
 
-def draw_cover(text: CoverText, scripts: tuple[Path, ...] = ()) -> bytes:
+def draw_cover(text: CoverText, scripts: tuple[bytes, ...] = ()) -> bytes:
     """The cover as PNG bytes: WIDTH × HEIGHT pixels, RGB, and no chunk but the image itself (no time, text or
     resolution), so that the same text always gives the same bytes. `scripts` are the leaflet's script faces
-    (font files), for the letters Atkinson Hyperlegible lacks. Raises CoverError for a letter that is in none
-    of the fonts."""
+    (the bytes of the font files its e-book embeds), for the letters Atkinson Hyperlegible lacks. Raises
+    CoverError for a letter that is in none of the fonts."""
     from PIL import Image, ImageDraw  # imported here: only the e-book needs it
 
     image = Image.new("RGB", (WIDTH, HEIGHT), _rgb(text.paper))
@@ -155,7 +154,7 @@ def _options(run: str, shaped: bool) -> dict:
 
 
 def _fit(face: str, text: str, width: int, sizes: tuple[int, ...], most: int,
-         scripts: tuple[Path, ...] = ()) -> _Block:
+         scripts: tuple[bytes, ...] = ()) -> _Block:
     """The largest of `sizes` at which `text` fits `width` in at most `most` lines (wrapped between words, a
     word too long for a line broken in it); at the smallest size, what does not fit ends in an ellipsis."""
     # Accents composed with their letters (Pillow's basic layout places no separate mark); invisible format
@@ -176,7 +175,7 @@ def _fit(face: str, text: str, width: int, sizes: tuple[int, ...], most: int,
     return _Block(face, size, tuple(lines), scripts)
 
 
-def _wrap(face: str, size: int, text: str, width: int, scripts: tuple[Path, ...]) -> list[str]:
+def _wrap(face: str, size: int, text: str, width: int, scripts: tuple[bytes, ...]) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in text.split(" "):
@@ -197,12 +196,12 @@ def _wrap(face: str, size: int, text: str, width: int, scripts: tuple[Path, ...]
     return lines
 
 
-def _width(face: str, size: int, text: str, scripts: tuple[Path, ...] = ()) -> float:
+def _width(face: str, size: int, text: str, scripts: tuple[bytes, ...] = ()) -> float:
     return sum(font.getlength(run, **_options(run, shaped)) for font, run, shaped in
                _runs(face, size, text, scripts))
 
 
-def _runs(face: str, size: int, text: str, scripts: tuple[Path, ...] = ()) -> list[tuple[object, str, bool]]:
+def _runs(face: str, size: int, text: str, scripts: tuple[bytes, ...] = ()) -> list[tuple[object, str, bool]]:
     """`text` cut into runs of letters that one font file draws, with that font and whether libraqm shapes it
     (the script faces). Spaces and punctuation between the letters of a script face stay in its run, so that
     a right-to-left run keeps its words in order."""
@@ -226,7 +225,7 @@ def _runs(face: str, size: int, text: str, scripts: tuple[Path, ...] = ()) -> li
 
 
 @lru_cache(maxsize=64)
-def _fonts(face: str, size: int, scripts: tuple[Path, ...] = ()) -> tuple:
+def _fonts(face: str, size: int, scripts: tuple[bytes, ...] = ()) -> tuple:
     from PIL import ImageFont
 
     # Latin in Pillow's own layout, not libraqm: the bytes of an English cover don't depend on libraqm. The
@@ -237,32 +236,33 @@ def _fonts(face: str, size: int, scripts: tuple[Path, ...] = ()) -> tuple:
         return basic
     if not _has_raqm():
         raise CoverError("drawing this script needs Pillow with libraqm (Pillow's wheels from PyPI have it)")
-    return basic + tuple(ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
-                         for path in _script_order(face, scripts))
+    return basic + tuple(ImageFont.truetype(io.BytesIO(data), size, layout_engine=ImageFont.Layout.RAQM)
+                         for data in _script_order(face, scripts))
 
 
 @lru_cache(maxsize=16)
-def _coverage(face: str, scripts: tuple[Path, ...] = ()) -> tuple[frozenset[int], ...]:
+def _coverage(face: str, scripts: tuple[bytes, ...] = ()) -> tuple[frozenset[int], ...]:
     from fontTools.ttLib import TTFont
 
     found = []
-    for path in (*(_font_path(name) for name in FACES[face]), *_script_order(face, scripts)):
-        with TTFont(path, lazy=True, fontNumber=0) as font:
+    scripted = map(io.BytesIO, _script_order(face, scripts))
+    for source in (*(_font_path(name) for name in FACES[face]), *scripted):
+        with TTFont(source, lazy=True) as font:
             found.append(frozenset(font.getBestCmap()))
     return tuple(found)
 
 
 @lru_cache(maxsize=16)
-def _script_order(face: str, scripts: tuple[Path, ...]) -> tuple[Path, ...]:
+def _script_order(face: str, scripts: tuple[bytes, ...]) -> tuple[bytes, ...]:
     """The script faces in the order a line looks for a letter in: the bold ones first for bold lines, the
     others first for regular ones."""
     from fontTools.ttLib import TTFont
 
-    def bold(path: Path) -> bool:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
+    def bold(data: bytes) -> bool:
+        with TTFont(io.BytesIO(data), lazy=True) as font:
             return "OS/2" in font and font["OS/2"].usWeightClass >= BOLD_WEIGHT
 
-    return tuple(sorted(scripts, key=lambda path: bold(path) != (face == "bold")))
+    return tuple(sorted(scripts, key=lambda data: bold(data) != (face == "bold")))
 
 
 def _has_raqm() -> bool:

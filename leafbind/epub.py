@@ -142,8 +142,9 @@ def _cover(rendered: RenderedLeaflet) -> bytes:
     edition = " · ".join(filter(None, (strings.gettext("Edition %(edition)s") % {"edition": leaflet.edition},
                                         leaflet.code)))
     # the leaflet's script faces (those its stylesheet embeds), for the letters Atkinson Hyperlegible lacks
-    scripts = tuple(asset.path for asset in rendered.assets
-                    if asset.media_type.startswith("font/") and asset.path.name not in BUNDLED_LATIN)
+    scripts = tuple(asset_bytes(asset) for asset in rendered.assets
+                    if asset.media_type.startswith("font/") and asset.href in rendered.epub_css
+                    and asset.path.name not in BUNDLED_LATIN)
     try:
         return draw_cover(CoverText(leaflet.title, rendered.organisation, edition, palette.accent,
                                     palette.text, palette.paper, strings.gettext("Patient information"),

@@ -103,11 +103,14 @@ class LeafletFonts:
     subset: DeclaredFace | None = None  # the same face subset to the leaflet's characters, for the e-book
     families: Markup = Markup(FAMILIES)
     assets: tuple[Asset, ...] = ()  # the configured faces' files (made here, not found through the gate)
+    # other languages' configured faces, each subset to what the leaflet prints in that language (the names of
+    # its translations: "中文 (简体)" in an English leaflet), for the elements marked with that language
+    others: tuple[tuple[str, DeclaredFace], ...] = ()
 
     def declared(self, target: str) -> tuple[DeclaredFace, ...]:
         """The @font-face rules of a stylesheet for `target` (print, epub or web)."""
         language = self.subset if target == "epub" else self.whole
-        return self.faces + ((language,) if language else ())
+        return self.faces + ((language,) if language else ()) + tuple(face for _, face in self.others)
 
 
 class MissingFont(ValueError):
@@ -171,21 +174,27 @@ def leaflet_characters(leaflet: Leaflet) -> set[int]:
     return {ord(character) for part in parts if part for character in unicodedata.normalize("NFC", str(part))}
 
 
-def leaflet_fonts(leaflet: Leaflet, configured: tuple[ConfiguredFont, ...]) -> LeafletFonts:
+def leaflet_fonts(leaflet: Leaflet, configured: tuple[ConfiguredFont, ...], printed: str = "",
+                  others: tuple[tuple[str, str], ...] = ()) -> LeafletFonts:
     """The faces the leaflet needs: the bundled script faces of the scripts it uses (or its language is
-    written in), and its language's configured face. Raises MissingFont for a Chinese, Japanese or Korean
-    leaflet whose language has none."""
-    characters = leaflet_characters(leaflet)
+    written in), and its language's configured face. `printed` is what the layouts add in its language (the
+    catalogue's strings); `others` what they print in other languages, (tag, text): the names of its
+    translations, each in its own language. Raises MissingFont for a Chinese, Japanese or Korean leaflet whose
+    language has none."""
+    characters = leaflet_characters(leaflet) | _codes(printed) | {code for _, text in others
+                                                                 for code in _codes(text)}
     script = _likely_script(leaflet.lang)
     faces = [DeclaredFace(face.family, f"assets/fonts/{name}", weight,
                           unicode_range(_bundled(name), face.blocks))
              for face in SCRIPT_FACES if face.script == script or face.used_in(characters)
              for name, weight in face.files]
     font = font_for(leaflet.lang, configured)
+    extra = _other_faces(font, configured, others)
     if font is None:
         if needs_font(leaflet.lang):
             raise MissingFont(missing_message(leaflet.lang))
-        return LeafletFonts(tuple(faces))
+        return LeafletFonts(tuple(faces), assets=tuple(asset for asset, _ in extra),
+                            others=tuple(other for _, other in extra))
     # Named by its PostScript name (NotoSansCJKsc-Regular), which a PDF's font list then shows: never the
     # name of a family the machine may have installed (Noto Sans CJK SC), which fontconfig could take instead.
     whole, whole_cmap = language_face(font)
@@ -194,7 +203,27 @@ def leaflet_fonts(leaflet: Leaflet, configured: tuple[ConfiguredFont, ...]) -> L
     return LeafletFonts(tuple(faces), leaflet.lang,
                         DeclaredFace(family, whole.href, 400, _beyond_latin(whole_cmap)),
                         DeclaredFace(family, subset.href, 400, _beyond_latin(subset_cmap)),
-                        Markup(f'"{family}", {FAMILIES}'), (whole, subset))
+                        Markup(f'"{family}", {FAMILIES}'), (whole, subset, *(asset for asset, _ in extra)),
+                        tuple(other for _, other in extra))
+
+
+def _codes(text: str) -> set[int]:
+    return {ord(character) for character in unicodedata.normalize("NFC", text)}
+
+
+def _other_faces(own: ConfiguredFont | None, configured: tuple[ConfiguredFont, ...],
+                 others: tuple[tuple[str, str], ...]) -> list[tuple[Asset, tuple[str, DeclaredFace]]]:
+    """For each other language with a configured face of its own, that face subset to the text printed in
+    it, under a family name of its own (so that no two subsets share one)."""
+    found = []
+    for tag, text in others:
+        font = font_for(tag, configured)
+        if font is None or font == own:
+            continue
+        asset, cmap = language_face(font, frozenset(_codes(text)))
+        family = asset.href.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        found.append((asset, (tag, DeclaredFace(family, asset.href, 400, _beyond_latin(cmap)))))
+    return found
 
 
 def _beyond_latin(codes: frozenset[int]) -> str:

@@ -96,6 +96,14 @@ class Strings:
         """The language's name in English, with its tag: "Arabic (ar)"."""
         return f"{self.locale.get_display_name('en')} ({self.lang})"
 
+    def printed_text(self) -> str:
+        """Every translated string of the catalogues together: the letters the layouts may add in the
+        language (for the fonts the outputs need)."""
+        if self.catalogue is None:
+            return ""
+        return " ".join(text for value in self.catalogue.messages.values()
+                        for text in (value if isinstance(value, tuple) else (value,)))
+
     def gettext(self, message: str) -> str:
         if self.english:
             return message
@@ -135,9 +143,9 @@ class Strings:
     def month_year(self, day: date) -> str:
         return format_skeleton("yMMMM", day, locale=self.locale)
 
-    def language_name(self, tag: str) -> str:
+    def language_name(self, tag: str, regional: bool = False) -> str:
         """The name of the language `tag` in its own language and script: "العربية", "Polski", "English"."""
-        return own_name(tag)
+        return own_name(tag, regional)
 
     @staticmethod
     def css_counters(text: str) -> str:
@@ -167,14 +175,15 @@ def parse_locale(tag: str) -> Locale:
     return Locale.parse("en_001")
 
 
-def own_name(tag: str) -> str:
+def own_name(tag: str, regional: bool = False) -> str:
     """The name of the language `tag` in its own language and script, as a list of languages shows it:
-    "العربية", "Polski", "中文 (简体)", "English (United Kingdom)" (a bare "en" is "English", not the "English
-    (world)" whose formats it is written in)."""
+    "العربية", "Polski", "中文 (简体)", "English" — with its region only when `regional` ("English (United
+    Kingdom)", for a leaflet in two Englishes)."""
     locale = Locale.parse(tag) if tag in LOCALE_FOR else parse_locale(tag)
     if locale.language != tag.split("-")[0].lower():  # a language CLDR doesn't know: its tag
         return tag
-    name = locale.get_display_name(locale) or tag
+    shown = locale if regional else Locale(locale.language, script=locale.script)
+    name = shown.get_display_name(locale) or tag
     return name[:1].upper() + name[1:] if locale.language not in UNCASED else name
 
 

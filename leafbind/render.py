@@ -162,9 +162,11 @@ def language_links(leaflet: Leaflet, strings: Strings,
     gives; () for a leaflet in one language."""
     if len(leaflet.languages) < 2:
         return ()
-    return tuple(LanguageLink(version.lang, version.slug, strings.language_name(version.lang),
+    spoken = [version.lang.split("-")[0] for version in leaflet.languages]  # two Englishes: name the regions
+    return tuple(LanguageLink(version.lang, version.slug,
+                              strings.language_name(version.lang, spoken.count(spoken[number]) > 1),
                               direction_of(version.lang), url_of(version.slug), version.slug == leaflet.slug)
-                 for version in leaflet.languages)
+                 for number, version in enumerate(leaflet.languages))
 
 
 @dataclass(frozen=True)
@@ -249,11 +251,12 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
     url = project.leaflet_url(leaflet.slug)
     styles = project.citation_styles()
     strings = strings_for(project.layout_dirs, leaflet.lang)
+    # in print and in the e-book, the other languages are linked where the website is known
+    languages = language_links(leaflet, strings, project.leaflet_url)
     base = dict(leaflet=leaflet, organisation=project.config.organisation, logo=logo, url=url,
                 **_citations(leaflet, project, styles, url, strings), palette=project.palette,
-                contact=project.config.contact, strings=strings, fonts=_fonts(leaflet, project),
-                # in print and in the e-book, the other languages are linked where the website is known
-                languages=language_links(leaflet, strings, project.leaflet_url))
+                contact=project.config.contact, strings=strings, languages=languages,
+                fonts=_fonts(leaflet, project, strings, languages))
     epub_context = LayoutContext(**base, qr=None, target="epub", cover_image=COVER_IMAGE)
     epub_css = _template(env, "epub.css").render(context=epub_context)
     pages = tuple(
@@ -279,10 +282,13 @@ def _render(leaflet: Leaflet, project: Project, layouts: tuple[Layout, ...], pap
                            palette=project.palette, strings=strings)
 
 
-def _fonts(leaflet: Leaflet, project: Project) -> LeafletFonts:
-    """The faces the leaflet needs (fonts.py); a language with no font it needs is a problem of its `lang`."""
+def _fonts(leaflet: Leaflet, project: Project, strings: Strings,
+           languages: tuple[LanguageLink, ...]) -> LeafletFonts:
+    """The faces the leaflet needs (fonts.py): for its own text, the layouts' words in its language and the
+    names of its other languages; a language with no font it needs is a problem of its `lang`."""
+    others = tuple((link.lang, link.name) for link in languages if not link.current)
     try:
-        return leaflet_fonts(leaflet, project.settings.fonts)
+        return leaflet_fonts(leaflet, project.settings.fonts, strings.printed_text(), others)
     except MissingFont as error:
         line = leaflet.origin.line_of(("lang",))
         raise ProblemReport([Problem(project.display(leaflet.path), line, "lang", str(error))]) from None

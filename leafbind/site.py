@@ -345,7 +345,9 @@ class Website:
         if logo:
             assets[logo.href] = logo.path
         tags = sorted({e.lang for e in entries}, key=lambda tag: (own_name(tag).casefold(), tag))
-        languages = [LanguageChoice(tag, own_name(tag), direction_of(tag)) for tag in tags]
+        spoken = [tag.split("-")[0] for tag in tags]  # two Englishes in the catalogue: name the regions
+        languages = [LanguageChoice(tag, own_name(tag, spoken.count(language) > 1), direction_of(tag))
+                     for tag, language in zip(tags, spoken, strict=True)]
         html = layout_template(project, "web/catalogue.html.jinja").render(
             context=CatalogueContext(logo, project.config.organisation), site=self, entries=entries, root="",
             logo=logo, organisation=project.config.organisation, languages=languages,
