@@ -17,6 +17,7 @@ is printed in English and recorded (`Strings.missing`), so the build can warn, n
 from __future__ import annotations
 
 import gettext as stdlib_gettext
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ SOURCE_LANGUAGE = "en"  # the layouts' own language: English needs no catalogue
 # "en-US" gets the American forms.
 LOCALE_FOR = {"en": "en_001"}
 COUNTERS = re.compile(r"\{(pages?)\}")  # the placeholders of "Page {page} of {pages}"
+PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")  # %(name)s in the layouts' strings, {page} in the page counter
+PO_LINE = re.compile(r'^(#.*|(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s+".*"|".*")$')
 
 
 def N_(message: str) -> str:  # noqa: N802 (the name Babel's extractor knows: a string translated later)
@@ -245,13 +248,39 @@ def _merged(files: tuple[tuple[Path, tuple[int, int]], ...]) -> Catalogue:
 
 
 def _read(path: Path):
+    """The catalogue, checked: Babel's reader passes over a line it can't make sense of (a string without its
+    opening quote loses its first letter), so every line is checked first; and each translation must use
+    only the placeholders of its string, or the layout would fail (or print a wrong value) where it is used.
+    Raises LeafbindError naming the file and line."""
     try:
-        with path.open("rb") as file:
-            return read_po(file, abort_invalid=True)
+        data = path.read_bytes()
+        for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+            if line.strip() and not PO_LINE.match(line.strip()):
+                raise LeafbindError(f"{_shown(path)}:{number}: not a line of a PO catalogue: "
+                                    f"{line.strip()[:60]} (a keyword — msgid, msgstr … — and a string in "
+                                    "double quotes, a string continued, or a # comment)")
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as error:
         raise LeafbindError(f"{_shown(path)}: {error}") from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise LeafbindError(f"{_shown(path)}: the catalogue can't be read ({error})") from None
+    for message in catalog:
+        if message.id and message.string:
+            _check_placeholders(path, message)
+    return catalog
+
+
+def _check_placeholders(path: Path, message) -> None:
+    ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+    allowed = {found for text in ids for found in PLACEHOLDER.findall(text)}
+    for text in message.string if isinstance(message.string, tuple | list) else (message.string,):
+        stray = [found for found in PLACEHOLDER.findall(text) if found not in allowed]
+        bare = re.search(r"%(?!\(\w+\)s|%)", text)  # the layouts format every string with %
+        if stray or bare:
+            what = ", ".join(stray) if stray else 'a lone "%" (write "%%" for a percent sign)'
+            has = ", ".join(sorted(allowed)) or "none"
+            raise LeafbindError(f'{_shown(path)}:{message.lineno}: the translation of "{ids[0]}" has {what}, '
+                                f"which the string does not have (its placeholders: {has})")
 
 
 def _shown(path: Path) -> str:
