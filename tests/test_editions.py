@@ -450,8 +450,8 @@ def published(tmp_path_factory) -> Path:
 
 
 CHICKENPOX_HISTORY = ("About this edition This is edition 4 of leaflet PIL-0200, "
-                      "first published on 10 March 2025 "
-                      "and last updated on 12 March 2027. It is due for review by 1 September 2028. "
+                      "first published on 10 March 2025. "
+                      "It was last updated on 12 March 2027. It is due for review by 1 September 2028. "
                       "Edition 4 — 12 March 2027: New advice on itching at night. "
                       "Edition 3 — 2 November 2026: Added the signs of an infected spot. "
                       "Edition 2 — 14 September 2026: Added advice on when a child can go back to school. "

@@ -497,13 +497,15 @@ def test_the_deliberately_hard_leaflet_prints_every_finding_with_its_line(projec
     # Every rule but reading ease (for languages with no grade measure), headings and SMOG (it is too short:
     # 72 words, fewer than 30 sentences), placeholder (it was not started with `publish new`) and
     # font-coverage (the bundled fonts have every character of it; tests/test_fonts.py trips that rule) and
-    # translation-outdated (it is no translation; tests/test_translations.py trips that rule) and text-layer
-    # (a build's check of the PDF; tests/test_textlayer.py trips it).
+    # translation-outdated (it is no translation; tests/test_translations.py trips that rule), text-layer
+    # (a build's check of the PDF; tests/test_textlayer.py trips it) and missing-translation (a build's check
+    # of the layouts' strings; tests/test_localized.py trips it).
     assert {line.split(": ")[1] for line in expected[:-4]} == set(RULES) - {"reading-ease", "headings",
                                                                              "smog-grade", "placeholder",
                                                                              "font-coverage",
                                                                              "translation-outdated",
-                                                                             "text-layer"}
+                                                                             "text-layer",
+                                                                             "missing-translation"}
     assert expected[-2].split()[:3] == ["hard-to-read", "13.3", "-"]
 
 

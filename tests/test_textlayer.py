@@ -2,7 +2,8 @@
 
 An Urdu leaflet set in Noto Nastaliq Urdu looks right on the page but many of its words come out of the PDF's
 text layer as other words (WeasyPrint issue #2841); the same text in Noto Naskh Arabic comes out exactly. The
-face is chosen by one helper, `set_script_face`, so that the tests can move to the bundled Naskh face."""
+face is chosen by one helper, `script_face`: Naskh is leafbind's own face for the Arabic script, and Nastaliq
+is named for Urdu in `[fonts]`."""
 
 from __future__ import annotations
 
@@ -47,22 +48,16 @@ sources:
 LANG_LINE = 7  # of `lang:` in URDU (the file's line 1 is the opening ---)
 
 
-def set_script_face(root: Path, font: str) -> None:
-    """Give the project's print layouts `font` (from Debian's Noto fonts) for the Arabic script: copied into
-    its assets/fonts/ and declared in its own layouts/fonts.css, after leafbind's faces (which have no Arabic
-    letters, so Arabic text takes this one)."""
+def script_face(font: str) -> str:
+    """The settings that set the Urdu leaflet in `font`: the bundled Noto Naskh Arabic needs none (it is
+    leafbind's face for the Arabic script); another face is named for `ur` in `[fonts]`, by its installed path
+    (Debian's fonts-noto-core, which .ci/run installs)."""
+    if font == NASKH:
+        return ""
     source = NOTO / font
     if not source.is_file():
-        pytest.skip(f"{source} is not installed (apt-get install fonts-noto-core)")
-    (root / "assets" / "fonts").mkdir(parents=True, exist_ok=True)
-    shutil.copy(source, root / "assets" / "fonts" / font)
-    (root / "layouts").mkdir(exist_ok=True)
-    (root / "layouts" / "fonts.css").write_text(
-        '{% include "base/fonts.css" %}\n'
-        f'@font-face {{ font-family: "Leaflet Script"; src: url("assets/fonts/{font}"); }}\n'
-        ':lang(ur) { font-family: "Atkinson Hyperlegible", "Leaflet Script", "Leafbind Symbols", '
-        'sans-serif; }\n',
-        encoding="utf-8")
+        pytest.fail(f"{source} is not installed: apt-get install fonts-noto-core", pytrace=False)
+    return f'\n[fonts]\nur = "{source}"\n'
 
 
 def urdu_project(tmp_path: Path, font: str, settings: str = "") -> Path:
@@ -70,8 +65,7 @@ def urdu_project(tmp_path: Path, font: str, settings: str = "") -> Path:
     root = copy_scenario("minimal", tmp_path / "urdu")
     (root / "leaflets" / "hand-washing.md").write_text(URDU, encoding="utf-8")
     (root / "leafbind.toml").write_text('organisation = "Northfield Joint Clinic"\nlayouts = ["standard"]\n'
-                                        + settings, encoding="utf-8")
-    set_script_face(root, font)
+                                        + settings + script_face(font), encoding="utf-8")
     return root
 
 
@@ -114,7 +108,7 @@ def test_english_and_polish_leaflets_pass(scenario) -> None:
 def test_disable_turns_it_off_and_no_lint_skips_it(tmp_path: Path) -> None:
     root = urdu_project(tmp_path, NASTALIQ, '[check]\ndisable = ["text-layer"]\n')
     assert text_layer(build(root, formats=("pdf",))) == []
-    (root / "leafbind.toml").write_text('layouts = ["standard"]\n', encoding="utf-8")
+    (root / "leafbind.toml").write_text('layouts = ["standard"]\n' + script_face(NASTALIQ), encoding="utf-8")
     result = build(root, formats=("pdf",), force=True, lint=False)
     assert result.built == ("hand-washing",) and text_layer(result) == []
 
