@@ -40,7 +40,6 @@ SOURCE_LANGUAGE = "en"  # the layouts' own language: English needs no catalogue
 # world writes it, day before month ("14 September 2026"), as leafbind's leaflets have always been dated.
 # "en-US" gets the American forms.
 LOCALE_FOR = {"en": "en_001"}
-COUNTERS = re.compile(r"\{(pages?)\}")  # the placeholders of "Page {page} of {pages}"
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")  # %(name)s in the layouts' strings, {page} in the page counter
 PO_LINE = re.compile(r'^(#.*|(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s+".*"|".*")$')
 
@@ -57,7 +56,6 @@ class Catalogue:
 
     messages: dict
     plural: Callable[[int], int]
-    files: tuple[str, ...]  # the catalogues read, most general first, as the editor knows them
 
     def get(self, key):
         return self.messages.get(key)
@@ -150,18 +148,6 @@ class Strings:
         """The name of the language `tag` in its own language and script: "العربية", "Polski", "English"."""
         return own_name(tag, regional)
 
-    @staticmethod
-    def css_counters(text: str) -> str:
-        """A translated "Page {page} of {pages}" as the value of a CSS `content` property: each piece of text
-        quoted, each placeholder the page counter."""
-        pieces = []
-        for index, piece in enumerate(COUNTERS.split(text)):
-            if index % 2:
-                pieces.append(f"counter({piece})")
-            elif piece:
-                pieces.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
-        return " ".join(pieces) or '""'
-
 
 UNCASED = {"ar", "ur", "fa", "he", "bn", "hi", "zh", "ja", "ko", "th"}  # scripts with no capital letters
 
@@ -231,6 +217,8 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @lru_cache(maxsize=64)
 def _merged(files: tuple[tuple[Path, tuple[int, int]], ...]) -> Catalogue:
+    """The catalogues (each with its size and time, so that a changed file is read again) merged in order,
+    the later ones' strings and plural rule winning."""
     messages: dict = {}
     plural = None
     for path, _ in files:
@@ -244,7 +232,7 @@ def _merged(files: tuple[tuple[Path, tuple[int, int]], ...]) -> Catalogue:
                     messages[tuple(message.id[:2])] = tuple(message.string)
             elif message.string:
                 messages[message.id] = message.string
-    return Catalogue(messages, plural or (lambda n: int(n != 1)), tuple(_shown(path) for path, _ in files))
+    return Catalogue(messages, plural)
 
 
 def _read(path: Path):

@@ -39,6 +39,7 @@ from .project import Project
 from .qr import QrCode, qr_code
 from .settings import ContactEntry
 
+COUNTERS = re.compile(r"\{(pages?)\}")  # the placeholders of "Page {page} of {pages}"
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""")
 FRONT, BODY, BACK = "front", "body", "back"  # where an e-book page stands in the book
 COVER_IMAGE = "cover.png"  # the e-book's cover picture (drawn by cover.py), beside its pages
@@ -423,23 +424,27 @@ def text_direction(text: str) -> str | None:
     return None
 
 
+def _other_direction(template_context, text: str) -> str | None:
+    """The direction of `text` when it is not the leaflet's, else None (a text with no letter has none)."""
+    direction = text_direction(text)
+    return direction if direction and direction != _strings(template_context).direction else None
+
+
 @pass_context
 def dir_of(template_context, text: str) -> Markup:
     """` dir="…"` for an element holding text in the other direction than the leaflet's (an English bio in an
     Arabic leaflet), so that its full stop ends its line on the right side; else nothing. WeasyPrint has no
     `dir="auto"`: the first letter decides, as it would."""
-    direction = text_direction(text)
-    if direction and direction != _strings(template_context).direction:
-        return Markup(' dir="{}"').format(direction)
-    return Markup("")
+    direction = _other_direction(template_context, text)
+    return Markup(' dir="{}"').format(direction) if direction else Markup("")
 
 
 @pass_context
 def isolate(template_context, text: str) -> Markup:
     """Text of the other direction inside a sentence of the leaflet's (an English team name in an Arabic
     sentence), kept in its own order; else as it is."""
-    direction = text_direction(text)
-    if direction and direction != _strings(template_context).direction:
+    direction = _other_direction(template_context, text)
+    if direction:
         return Markup('<span dir="{}">{}</span>').format(direction, text)
     return Markup("{}").format(text)
 
@@ -451,11 +456,16 @@ def ltr_link(template_context, url: str) -> Markup:
     return Markup('<a href="{}"{}>{}</a>').format(url, direction, url)
 
 
-@pass_context
-def page_counter(template_context, message: str) -> Markup:
-    """For a print stylesheet's `content`: the translated message ("Page {page} of {pages}") with its
-    placeholders as the page counters."""
-    return Markup(_strings(template_context).css_counters(message))
+def page_counter(text: str) -> Markup:
+    """For a print stylesheet's `content`: a translated "Page {page} of {pages}", each piece of text quoted,
+    each placeholder the page counter."""
+    pieces = []
+    for index, piece in enumerate(COUNTERS.split(text)):
+        if index % 2:
+            pieces.append(f"counter({piece})")
+        elif piece:
+            pieces.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return Markup(" ".join(pieces) or '""')
 
 
 def layout_template(project: Project, name: str):
