@@ -27,6 +27,7 @@ from leafbind import (
     BuildStopped,
     Dask,
     FileFault,
+    ImportOptions,
     LeafbindError,
     Local,
     Preview,
@@ -36,9 +37,12 @@ from leafbind import (
     UnknownLeaflet,
     build_catalogue,
     check_catalogue,
+    describe_import,
     display_path,
     due_for_review,
     find_leaflets,
+    import_documents,
+    import_summary,
     languages,
     new_edition,
     new_leaflet,
@@ -498,6 +502,51 @@ def new(slug, project_dir) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="SLUG") from None
     click.echo(f"wrote {project.display(path)}: replace its sample text, then run: publish check {slug}")
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--slug", default=None, help="The leaflet's slug (one document only; default: from its title).")
+@click.option("--author", default=None, metavar="KEY",
+              help="An authors.yaml key: every imported leaflet is by this author (default: the document's "
+                   "byline or Word author, matched by name or added to authors.yaml).")
+@click.option("--lang", default=None, metavar="TAG", help="The leaflets' language (default: the document's).")
+@click.option("--force", is_flag=True, help="Replace leaflets that exist (default: refuse those documents).")
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@any_project_option
+@reporting
+def import_(files, slug, author, lang, force, dry_run, as_json, project_dir) -> None:
+    """Turn Word documents (.docx) and saved web pages (.html, .htm), or folders of them, into leaflets.
+
+    Writes leaflets/SLUG.md for each, its images in leaflets/images/SLUG/, and new authors at the end of
+    leaflets/authors.yaml (once, after every document). A document that cannot be imported is reported and
+    the others go on; nothing of it is written. Never reads the network: images a web page links to are
+    listed to add by hand. Exit status 1 if any document failed.
+    """
+    project = open_project(project_dir)
+    options = ImportOptions(slug=slug, author=author, lang=lang, force=force, dry_run=dry_run)
+    progress = None if as_json else _import_progress
+    result = import_documents(project, list(files), options, progress)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        for document in result.documents:
+            click.echo("\n".join(describe_import(document, dry_run)) + "\n")
+        click.echo(import_summary(result))
+    if result.failed:
+        sys.exit(1)
+
+
+def _import_progress(index: int, total: int, shown: str) -> None:
+    """[12/200] file.docx on stderr: one line rewritten in place on a terminal, a line each in a log."""
+    if total < 2:
+        return
+    if sys.stderr.isatty():
+        end = "\n" if index == total else ""
+        click.echo(f"\r\033[K[{index}/{total}] {shown}{end}", nl=False, err=True)
+    else:
+        click.echo(f"[{index}/{total}] {shown}", err=True)
 
 
 @cli.command()

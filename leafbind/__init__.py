@@ -8,6 +8,7 @@ The public API, everything the command line (publish.py) uses:
 
     review_catalogue(project, slugs, today())                      # publish check: sources and quality
     new_edition(project, slug, note) · new_leaflet(project, slug) · due_for_review(leaflets, today())
+    import_documents(project, [Path("leaflet.docx")], ImportOptions())  # publish import: Word, web pages
     with Preview(Path("."), port=8000) as preview: preview.wait()  # publish serve: the live preview
 """
 
@@ -23,6 +24,9 @@ from .catalogue import (
 from .clock import today
 from .editions import new_edition
 from .errors import LeafbindError, Problem, ProblemReport, plural
+from .importing import ImportOptions, ImportResult, import_documents
+from .importing import describe as describe_import
+from .importing import summary as import_summary
 from .load import load_leaflet
 from .model import Leaflet
 from .output import FileFault
@@ -40,10 +44,12 @@ from .workers import EXECUTORS, Dask, Local
 
 __all__ = [
     "DEFAULT_VARIANT", "DUE_WITHIN", "EXECUTORS", "FORMATS", "PAGE_SIZES",
-    "BuildOptions", "BuildResult", "BuildStopped", "Dask", "FileFault", "Leaflet", "LeafbindError", "Local",
+    "BuildOptions", "BuildResult", "BuildStopped", "Dask", "FileFault", "ImportOptions", "ImportResult",
+    "Leaflet", "LeafbindError", "Local",
     "Preview", "Problem", "ProblemReport", "Progress", "Project", "QualityReport", "UnknownLayout",
     "UnknownLeaflet",
-    "__version__", "build_catalogue", "check_catalogue", "choose_products", "display_path", "due_for_review",
+    "__version__", "build_catalogue", "check_catalogue", "choose_products", "describe_import", "display_path",
+    "due_for_review", "import_documents", "import_summary",
     "languages",
     "find_leaflets", "load_leaflet", "new_edition", "new_leaflet", "open_project", "pdf_variants", "plural",
     "print_products", "review_catalogue", "today", "write_quality_page",
