@@ -112,7 +112,8 @@ def test_the_same_author_again_is_matched_not_added(project: Path, tmp_path: Pat
     result = run("import", str(second), "--project", str(project), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["authors_added"] == []
+    assert report["authors_added"] == [] and report["documents"][0]["status"] == "imported"
+    assert report["summary"] == {"documents": 1, "failed": 0, "imported": 1}
     assert report["documents"][0]["authors"][0] | {"from": ""} == {
         "key": "sam-carter", "name": "Sam Carter", "status": "existing", "from": ""}
     assert (project / "leaflets" / "authors.yaml").read_text().count("sam-carter:") == 1
@@ -151,6 +152,9 @@ def test_dry_run_reports_and_writes_nothing(project: Path, tmp_path: Path) -> No
     assert snapshot(project) == before
     assert "would become leaflets/looking-after-a-cold.md" in result.output
     assert "1 author would be added to leaflets/authors.yaml: sam-carter" in result.output
+    report = json.loads(run("import", str(page), "--project", str(project), "--dry-run", "--json").output)
+    assert report["dry_run"] and report["documents"][0]["status"] == "would-import"
+    assert report["authors_added"] == ["sam-carter"] and snapshot(project) == before
 
 
 def test_slug_names_one_document_only(project: Path, tmp_path: Path) -> None:
@@ -278,3 +282,33 @@ def test_saved_article_becomes_a_leaflet_that_builds(project: Path, tmp_path: Pa
     words = " ".join(" ".join(pdf_pages(pdf)).split())
     for text in (PARAGRAPHS[0], PARAGRAPHS[-1], bio):
         assert text in words, text
+
+
+def test_no_file_is_written_through_a_link_out_of_the_project(project: Path, tmp_path: Path) -> None:
+    files = tmp_path / "saved" / "article_files"
+    files.mkdir(parents=True)
+    (files / "ear-diagram.png").write_bytes(png())
+    page = tmp_path / "saved" / "article.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "leaflets" / "images").symlink_to(elsewhere)
+    before = snapshot(project)
+    result = run("import", str(page), "--project", str(project))
+    assert result.exit_code == 1
+    assert "leads outside the project (through a link)" in result.output
+    assert list(elsewhere.iterdir()) == [] and snapshot(project) == before
+
+
+def test_options_are_checked_before_any_document_is_read(project: Path, tmp_path: Path) -> None:
+    page = cold_page(tmp_path)
+    result = run("import", str(page), "--lang", "english", "--project", str(project))
+    assert result.exit_code == 1 and '--lang "english" is not a language tag' in result.output
+    result = run("import", str(page), "--slug", "Colds!", "--project", str(project))
+    assert result.exit_code == 1 and '--slug "Colds!" is not a valid slug' in result.output
+    assert not (project / "leaflets" / "looking-after-a-cold.md").exists()
+    document = tmp_path / "leaflet.pdf"
+    document.write_bytes(b"%PDF-1.7")
+    result = run("import", str(document), "--project", str(project))
+    assert result.exit_code == 1
+    assert "leaflet.pdf: not imported: is not a document leafbind imports" in result.output

@@ -1,4 +1,4 @@
-"""publish import, saved web pages: leafbind/importing/webpage.py reads a page saved from a browser (the .html
+"""publish import, saved web pages: leafbind/importing/webpage/ reads a page saved from a browser (the .html
 file and its folder of images) into a Draft: the article's text, its metadata, authors and references, with
 the site's chrome left behind and nothing fetched."""
 

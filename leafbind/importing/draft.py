@@ -1,7 +1,7 @@
 """What a converter makes of one document: a Draft, the importer's document model.
 
-A converter (docx.py for Word, webpage.py for saved web pages) reads one file and returns a Draft: the
-leaflet's fields as far as the document gives them, its body as clean semantic HTML, the images it holds,
+A converter (docx.py for Word, the webpage/ package for saved web pages) reads one file and returns a Draft:
+the leaflet's fields as far as the document gives them, its body as clean semantic HTML, the images it holds,
 and what the import report must tell the editor (what was dropped, what to do next). It writes nothing and
 reads nothing but that one file (and, for a web page, images saved beside it). writer.py turns a Draft into
 leaflet source; importer.py writes it.

@@ -1,7 +1,7 @@
 """publish import: documents read, turned into leaflets, checked, then written all together.
 
 Three steps, so that nothing is half-written:
-1. each document is read by its converter (docx.py, webpage.py) into a Draft; a document that cannot be
+1. each document is read by its converter (docx.py, webpage/) into a Draft; a document that cannot be
    read is reported and the others go on;
 2. each Draft is settled into a leaflet (slug, authors, dates, language), written as source and checked by
    the same validation `publish check` runs; one that fails is reported and nothing of it is kept;
@@ -28,7 +28,7 @@ from ..validate import AUTHORS_FILE, load_authors, validate
 from .authors import Registry
 from .docx import read_docx
 from .draft import Draft, ImportRefused
-from .plan import Plan, settle
+from .plan import Plan, settle, standard_tag
 from .webpage import read_webpage
 from .writer import leaflet_source, markdown_body
 
@@ -59,9 +59,9 @@ class Imported:
     def ok(self) -> bool:
         return self.error is None and self.plan is not None
 
-    def as_dict(self) -> dict:
+    def as_dict(self, dry_run: bool = False) -> dict:
         entry = {"file": self.file, "status": "failed" if not self.ok else
-                 "imported" if self.written else "not-written"}
+                 "would-import" if dry_run else "imported" if self.written else "not-written"}
         if self.error:
             entry["error"] = self.error
         if self.plan:
@@ -82,7 +82,7 @@ class ImportResult:
         return [document for document in self.documents if not document.ok]
 
     def as_dict(self) -> dict:
-        return {"dry_run": self.dry_run, "documents": [d.as_dict() for d in self.documents],
+        return {"dry_run": self.dry_run, "documents": [d.as_dict(self.dry_run) for d in self.documents],
                 "authors_file": self.authors_file, "authors_added": self.authors_added,
                 "skipped": self.skipped,
                 "summary": {"documents": len(self.documents), "failed": len(self.failed),
@@ -137,6 +137,9 @@ def _check_options(project: Project, documents: list[Path], options: ImportOptio
         if not SLUG_PATTERN.match(options.slug):
             raise LeafbindError(f'--slug "{options.slug}" is not a valid slug: use lowercase letters, digits '
                                 "and hyphens, e.g. knee-pain")
+    if options.lang is not None and standard_tag(options.lang) is None:
+        raise LeafbindError(f'--lang "{options.lang}" is not a language tag (use a BCP 47 tag such as en, '
+                            "en-GB, ar or zh-Hans)")
 
 
 def _registry(project: Project) -> Registry:

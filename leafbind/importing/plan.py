@@ -86,6 +86,7 @@ def settle(project: Project, draft: Draft, options, registry: Registry, taken: s
     if path.exists() and not options.force:
         raise ImportRefused(f"would become {project.display(path)}, which exists: use --force to replace it, "
                             "or --slug to give it another name")
+    _check_inside(project, [path, project.leaflets_dir / "images" / slug])
     summary = _summary(draft, todo)
     authors = _authors(draft, options, registry, todo)
     published, updated, dates = _dates(draft, todo)
@@ -96,10 +97,20 @@ def settle(project: Project, draft: Draft, options, registry: Registry, taken: s
     fields = Fields(title, summary, tuple(a.key for a in authors), published, updated, lang,
                     _keywords(draft), sources)
     body = markdown_body(draft.body_html, {image.path.name: image.href for image in images})
+    if not body.strip():
+        todo.append("the document has no text the import could keep: write the leaflet's body")
     todo = [*draft.todo, *todo, f"run `publish check {slug}` and fix what it reports (reading level, plain "
                                 f"words …), then `publish build {slug}`"]
     return Plan(draft, slug, path, project.display(path), fields, authors, images,
                 leaflet_source(fields, body), dates, lang_from, todo)
+
+
+def _check_inside(project: Project, paths: list[Path]) -> None:
+    """Refuse to write through a link that leads out of the project (leaflets/images → /somewhere)."""
+    for path in paths:
+        if not project.contains(path):
+            raise ImportRefused(f"would be written to {project.display(path)}, which leads outside the "
+                                "project (through a link): nothing was written")
 
 
 def _title(draft: Draft, todo: list[str]) -> str:
@@ -189,8 +200,8 @@ def _dates(draft: Draft, todo: list[str]) -> tuple[date, date | None, dict[str, 
 
 def _lang(draft: Draft, options, todo: list[str]) -> tuple[str, str]:
     if options.lang:
-        return _standard(options.lang) or options.lang, "--lang"
-    tag = _standard(draft.lang or "")
+        return standard_tag(options.lang) or options.lang, "--lang"
+    tag = standard_tag(draft.lang or "")
     if tag:
         return tag, draft.lang_from
     if draft.lang:
@@ -198,7 +209,7 @@ def _lang(draft: Draft, options, todo: list[str]) -> tuple[str, str]:
     return "en", "the default (the document does not say)"
 
 
-def _standard(tag: str) -> str | None:
+def standard_tag(tag: str) -> str | None:
     """A well-formed tag in its standard form ("en_gb" → "en-GB"), or None."""
     tag = tag.strip().replace("_", "-")
     if not tag or not langcodes.tag_is_valid(tag):
