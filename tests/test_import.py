@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from conftest import build, pdf_pages, snapshot
 from docx import Document
 from PIL import Image
+from test_import_docx import IMAGE_ALT, make_docx, small_png
 from test_import_webpage import ARTICLE, PARAGRAPHS
 
 import leafbind.importing.importer as importer_module
@@ -312,3 +313,54 @@ def test_options_are_checked_before_any_document_is_read(project: Path, tmp_path
     result = run("import", str(document), "--project", str(project))
     assert result.exit_code == 1
     assert "leaflet.pdf: not imported: is not a document leafbind imports" in result.output
+
+
+def test_titles_without_latin_letters_get_free_names(project: Path, tmp_path: Path) -> None:
+    """A slug is a file name and a web address: an Arabic title (and file name) gives none, so the leaflet is
+    imported-leaflet-N, the first N free, and the report says how to choose another."""
+    page = ('<html lang="ar" dir="rtl"><head><meta charset="utf-8"></head><body><article><h1>{title}</h1>'
+            "<p>يساعدك قياس ضغط الدم في المنزل على معرفة مدى نجاح العلاج.</p></article></body></html>")
+    folder = tmp_path / "arabic"
+    folder.mkdir()
+    for number, title in enumerate(("قياس ضغط الدم", "الحمى عند الأطفال"), 1):
+        (folder / f"صفحة-{number}.html").write_text(page.format(title=title), encoding="utf-8")
+    (project / "leaflets" / "imported-leaflet-1.md").write_text(
+        (project / "leaflets" / "hay-fever.md").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("import", str(folder), "--project", str(project))
+    assert result.exit_code == 0, result.output
+    for slug, title in (("imported-leaflet-2", "قياس ضغط الدم"), ("imported-leaflet-3", "الحمى عند الأطفال")):
+        text = (project / "leaflets" / f"{slug}.md").read_text(encoding="utf-8")
+        assert f"title: {title}\n" in text and "lang: ar\n" in text
+    assert "import it again with --slug to choose the name" in result.output
+
+
+def test_word_document_becomes_a_valid_leaflet(project: Path, tmp_path: Path) -> None:
+    """The Word document of test_import_docx.py (Title, Heading 1 and 2, a numbered list with a bulleted one
+    inside, bold, a link, a table with a header row, a picture with a description, core properties, and a
+    paragraph style of its own) through `publish import`: what the leaflet and the report say."""
+    document = make_docx(tmp_path / "sprained-wrist.docx")
+    result = run("import", str(document), "--project", str(project))
+    assert result.exit_code == 0, result.output
+    leaflet = project / "leaflets" / "looking-after-a-sprained-wrist.md"
+    front, body = leaflet.read_text(encoding="utf-8").split("---\n", 2)[1:]
+    fields = yaml.safe_load(front)
+    assert (fields["title"], str(fields["published"]), str(fields["updated"])) == (
+        "Looking after a sprained wrist", "2024-03-05", "2024-06-01")
+    assert fields["authors"] == ["ann-lee"]
+    assert body.index("## Caring for your wrist at home") < body.index("## When to get help") < body.index(
+        "### Support bandages")
+    assert ("1. Rest your wrist for the first two or three days.\n"
+            "2. Put an ice pack on it for up to 20 minutes every few hours.\n"
+            "   - Wrap the ice pack in a towel.\n"
+            "   - Never put ice straight on your skin.\n"
+            "3. Raise your wrist on a pillow when you sit or lie down.") in body
+    assert ("| Sign | What to do |\n| --- | --- |\n| You cannot move your fingers | Go to A&E now |") in body
+    assert "**Call 999 if the bone looks out of shape.**" in body
+    assert "[the NHS website](https://www.nhs.uk/conditions/sprains-and-strains/)" in body
+    image = "images/looking-after-a-sprained-wrist/image-1.png"
+    assert f"![{IMAGE_ALT}]({image})" in body
+    assert (project / "leaflets" / image).read_bytes() == small_png()
+    assert "styles     unknown, kept as plain text: Warning Box" in result.output
+    checked = check_catalogue(open_project(project), ("looking-after-a-sprained-wrist",))
+    assert checked.problems == () and [leaflet.slug for leaflet in checked.leaflets] == [
+        "looking-after-a-sprained-wrist"]

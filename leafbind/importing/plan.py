@@ -3,6 +3,7 @@ source written, and what the editor must still do. Nothing is written here (impo
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,7 +82,7 @@ def settle(project: Project, draft: Draft, options, registry: Registry, taken: s
     authors.yaml that would have to grow)."""
     todo: list[str] = []
     title = _title(draft, todo)
-    slug = _slug(options.slug, title, draft.origin, taken, todo)
+    slug = _slug(options.slug, title, draft.origin, taken, todo, project.leaflets_dir)
     path = project.leaflets_dir / f"{slug}.md"
     if path.exists() and not options.force:
         raise ImportRefused(f"would become {project.display(path)}, which exists: use --force to replace it, "
@@ -122,10 +123,19 @@ def _title(draft: Draft, todo: list[str]) -> str:
     return draft.origin.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled leaflet"
 
 
-def _slug(chosen: str | None, title: str, origin: Path, taken: set[str], todo: list[str]) -> str:
+def _slug(chosen: str | None, title: str, origin: Path, taken: set[str], todo: list[str],
+          leaflets: Path) -> str:
+    """--slug; else the title's (or the file name's) letters and digits; else, for a title in a script without
+    Latin letters, the first free imported-leaflet-N (a slug is a file name and a web address)."""
     if chosen:
         return chosen
-    base = slugify(title) or slugify(origin.stem) or "imported-leaflet"
+    base = next((name for name in (slugify(title), slugify(origin.stem)) if re.search("[a-z]", name)), "")
+    if not base:
+        names = (f"imported-leaflet-{number}" for number in itertools.count(1))
+        slug = next(name for name in names if name not in taken and not (leaflets / f"{name}.md").exists())
+        todo.append(f"named {slug}, as its title has no Latin letters to name the file after: import it "
+                    "again with --slug to choose the name (lowercase letters, digits and hyphens)")
+        return slug
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
