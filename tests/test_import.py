@@ -364,3 +364,33 @@ def test_word_document_becomes_a_valid_leaflet(project: Path, tmp_path: Path) ->
     checked = check_catalogue(open_project(project), ("looking-after-a-sprained-wrist",))
     assert checked.problems == () and [leaflet.slug for leaflet in checked.leaflets] == [
         "looking-after-a-sprained-wrist"]
+
+
+def test_an_import_opens_no_connection(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """The article links a picture on the web and scripts, stylesheets and pages elsewhere: none is fetched
+    (any attempt to connect fails the test), and the report lists the picture to add by hand."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"the import tried to connect: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    page = tmp_path / "article.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    result = run("import", str(page), "--project", str(project))
+    assert result.exit_code == 0, result.output
+    assert "add the image https://cdn.example/photos/relaxing.jpg" in result.output
+    assert "add the image article_files/ear-diagram.png" in result.output  # not saved beside the page here
+
+
+def test_a_broken_authors_file_is_never_written_over(project: Path, tmp_path: Path) -> None:
+    authors = project / "leaflets" / "authors.yaml"
+    authors.write_text("editorial-team: [this is not: valid\n", encoding="utf-8")
+    pages = [cold_page(tmp_path, "named.html"), cold_page(tmp_path, "anonymous.html", title="Flu", author="")]
+    before = snapshot(project)
+    result = run("import", *map(str, pages), "--project", str(project))
+    assert result.exit_code == 1
+    assert result.output.count("in leaflets/authors.yaml, but that file has problems: fix them") == 2
+    assert snapshot(project) == before

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,7 +164,15 @@ def _reading(documents: list[Path]) -> Iterator[Draft | ImportRefused]:
         return
     # spawn: fresh processes, not copies of this one and whatever threads it runs
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(_read_or_refusal, documents, chunksize=BATCH_PER_WORKER // 2)
+        done = 0
+        try:
+            for read in pool.map(_read_or_refusal, documents, chunksize=BATCH_PER_WORKER // 2):
+                done += 1
+                yield read
+        except BrokenProcessPool:  # a reader died (out of memory, a crash in a parser): the rest are reported
+            stopped = ImportRefused("was not read: a process reading this batch stopped unexpectedly; import "
+                                    "it on its own to see whether it is the cause")
+            yield from (stopped for _ in documents[done:])
 
 
 def _read_or_refusal(path: Path) -> Draft | ImportRefused:

@@ -169,9 +169,7 @@ def _authors(draft: Draft, options, registry: Registry, todo: list[str]) -> list
 
 
 def _add(registry: Registry, name: str, person, todo: list[str]) -> str:
-    if not registry.book.readable:
-        raise ImportRefused(f"names {name}, who would be added to {registry.book.display}, but that file "
-                            "has problems: fix them (publish check shows them) and import again")
+    _check_readable(registry, name)
     bio = " ".join(clean(person.bio or "").split()) or None
     credentials = " ".join(clean(person.credentials or "").split()) or None
     key = registry.add(name, bio, credentials)
@@ -181,6 +179,13 @@ def _add(registry: Registry, name: str, person, todo: list[str]) -> str:
     return key
 
 
+def _check_readable(registry: Registry, name: str) -> None:
+    """An entry is added only to an authors.yaml that reads as one: a broken file is never written over."""
+    if not registry.book.readable:
+        raise ImportRefused(f"needs {name} in {registry.book.display}, but that file has problems: fix them "
+                            "(publish check shows them) and import again")
+
+
 def _assumed(registry: Registry, todo: list[str]) -> Chosen:
     """No author named: the file's first author, or the starter's when the project has none."""
     if registry.book.authors:
@@ -188,6 +193,8 @@ def _assumed(registry: Registry, todo: list[str]) -> Chosen:
         todo.append(f"the document names no author: {key} was put in `authors`; change it if need be")
         return Chosen(key, author.name, "assumed", "the first entry of " + registry.book.display)
     existing = registry.find(AUTHOR_NAME)
+    if not existing:
+        _check_readable(registry, AUTHOR_NAME)
     key = existing or registry.add(AUTHOR_NAME, None, None)
     todo.append(f"the document names no author: write who wrote it in {registry.book.display} ({key})")
     return Chosen(key, AUTHOR_NAME, "existing" if existing else "new", "the starter author")
