@@ -23,6 +23,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 
 
 def shown(value: Any) -> str:
@@ -87,7 +88,7 @@ def _language_tag(value: str) -> str:
 
 
 def _web_address(value: str) -> str:
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+    if not WEB_ADDRESS.match(value):
         raise PydanticCustomError(
             "leafbind_url", "{value} is not a web address (start it with https://)", {"value": shown(value)}
         )

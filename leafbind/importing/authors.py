@@ -62,13 +62,12 @@ class Registry:
 
     book: AuthorBook
     text: str  # the file as it is ("" when there is none)
-    added: dict[str, str] = field(default_factory=dict)  # key → entry text, in the order added
-    bios: dict[str, Author] = field(default_factory=dict)  # key → the added author, for validation
+    added: dict[str, Author] = field(default_factory=dict)  # key → the author this import adds, in order
 
     def find(self, name: str) -> str | None:
         """The key of the entry with this person's name, already in the file or added by this import."""
         wanted = _folded_name(name)
-        for key, author in {**self.book.authors, **self.bios}.items():
+        for key, author in {**self.book.authors, **self.added}.items():
             if _folded_name(author.name) == wanted:
                 return key
         return None
@@ -80,14 +79,17 @@ class Registry:
         key, number = base, 2
         while key in self.book.authors or key in self.book.broken or key in self.added:
             key, number = f"{base}-{number}", number + 1
-        text = bio or AUTHOR_BIO
-        self.added[key] = author_entry(key, name, text, credentials)
-        self.bios[key] = Author(key, name, credentials, text, None, None)
+        self.added[key] = Author(key, name, credentials, bio or AUTHOR_BIO, None, None)
         return key
+
+    def forget(self, count: int) -> None:
+        """Take back the authors added after the first `count` (those of a document that failed)."""
+        for key in list(self.added)[count:]:
+            del self.added[key]
 
     def authors(self) -> AuthorBook:
         """The book leaflets are checked against: the file's entries and the added ones."""
-        return AuthorBook(self.book.display, {**self.book.authors, **self.bios}, self.book.broken)
+        return AuthorBook(self.book.display, {**self.book.authors, **self.added}, self.book.broken)
 
     def new_text(self) -> str:
         """authors.yaml with the added entries after its own text. Raises ProblemReport if the result would
@@ -95,7 +97,7 @@ class Registry:
         text = self.text
         if text and not text.endswith("\n"):
             text += "\n"
-        text += "".join(f"\n{entry}" if text or index else entry
-                        for index, entry in enumerate(self.added.values()))
+        entries = [author_entry(a.key, a.name, a.bio, a.credentials) for a in self.added.values()]
+        text += "".join(f"\n{entry}" if text or index else entry for index, entry in enumerate(entries))
         parse_yaml(text, self.book.display, 0)
         return text

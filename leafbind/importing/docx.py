@@ -28,6 +28,7 @@ from lxml import html as lxml_html
 
 from ..assets import MAX_PIXELS
 from ..errors import plural
+from ..markdown import LINK_SCHEMES
 from .draft import Dated, Draft, Image, ImportRefused, Person, refuse_entities
 
 KIND = "Word document"
@@ -92,7 +93,8 @@ UNRECOGNISED = re.compile(r"^Unrecognised (?:paragraph|run) style: (.*) \(Style 
 ALLOWED_TAGS = {"h2", "h3", "h4", "p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a",
                 "strong", "em", "blockquote", "img"}
 REMOVED_TAGS = {"script", "style", "dl"}  # dropped with their content (mammoth's comment list is a <dl>)
-SAFE_HREF = re.compile(r"^(https?://|mailto:|tel:)", re.IGNORECASE)
+# the links a leaflet's body may hold (markdown.py), but "#section": Word's bookmarks are not its sections
+KEPT_LINKS = tuple(scheme for scheme in LINK_SCHEMES if scheme != "#")
 KEPT_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
 SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
@@ -419,7 +421,7 @@ def _fix_links(body: lxml_html.HtmlElement, draft: Draft) -> None:
     unwrapped = []
     for link in list(body.iter("a")):
         href = (link.get("href") or "").strip()
-        if SAFE_HREF.match(href):
+        if href.lower().startswith(KEPT_LINKS):
             link.attrib.clear()
             link.set("href", href)
             continue

@@ -187,7 +187,7 @@ def _prepare(project: Project, path: Path, read: Draft | ImportRefused, options:
     """One document read, settled and checked: an Imported with its plan, or with the reason it failed.
     Authors this document would add are kept only if it succeeds."""
     shown = project.display(path)
-    added = dict(registry.added)
+    added = len(registry.added)
     try:
         if isinstance(read, ImportRefused):
             raise read
@@ -204,10 +204,8 @@ def _prepare(project: Project, path: Path, read: Draft | ImportRefused, options:
     return Imported(shown, plan)
 
 
-def _failed(shown: str, message: str, registry: Registry, added: dict[str, str]) -> Imported:
-    for key in [key for key in registry.added if key not in added]:
-        del registry.added[key]
-        registry.bios.pop(key, None)
+def _failed(shown: str, message: str, registry: Registry, added: int) -> Imported:
+    registry.forget(added)
     return Imported(shown, error=message)
 
 

@@ -15,12 +15,12 @@ from lxml import html as lxml_html
 from pydantic import ValidationError
 
 from .. import clock
-from ..model import SourceEntry
+from ..model import WEB_ADDRESS, SourceEntry
 from ..project import Project
 from ..quality.placeholders import AUTHOR_NAME, SUMMARY
 from .authors import Chosen, Registry, slugify
 from .draft import Dated, Draft, ImportRefused
-from .writer import Fields, clean, leaflet_source, markdown_body
+from .writer import Fields, leaflet_source, markdown_body, one_line
 
 MAX_KEYWORDS = 20
 MAX_NAME = 120  # characters of a person's name: more is a sentence a byline caught by mistake
@@ -115,7 +115,7 @@ def _check_inside(project: Project, paths: list[Path]) -> None:
 
 
 def _title(draft: Draft, todo: list[str]) -> str:
-    title = " ".join(clean(draft.title or "").split())
+    title = one_line(draft.title)
     if title:
         return title
     draft.title_from = "the file's name"
@@ -145,7 +145,7 @@ def _slug(chosen: str | None, title: str, origin: Path, taken: set[str], todo: l
 
 
 def _summary(draft: Draft, todo: list[str]) -> str:
-    summary = " ".join(clean(draft.summary or "").split())
+    summary = one_line(draft.summary)
     if summary:
         return summary
     draft.summary_from = "the starter's sample sentence"
@@ -159,7 +159,7 @@ def _authors(draft: Draft, options, registry: Registry, todo: list[str]) -> list
         return [Chosen(options.author, name, "chosen", "--author")]
     chosen: list[Chosen] = []
     for person in draft.people:
-        name = " ".join(clean(person.name).split())[:MAX_NAME]
+        name = one_line(person.name)[:MAX_NAME]
         key = registry.find(name) if name else None
         if key and key not in (c.key for c in chosen):
             chosen.append(Chosen(key, name, "existing", person.origin))
@@ -170,8 +170,7 @@ def _authors(draft: Draft, options, registry: Registry, todo: list[str]) -> list
 
 def _add(registry: Registry, name: str, person, todo: list[str]) -> str:
     _check_readable(registry, name)
-    bio = " ".join(clean(person.bio or "").split()) or None
-    credentials = " ".join(clean(person.credentials or "").split()) or None
+    bio, credentials = one_line(person.bio) or None, one_line(person.credentials) or None
     key = registry.add(name, bio, credentials)
     if not bio:
         todo.append(f"write the bio of {key} in {registry.book.display} (`publish build` stops until it is "
@@ -237,7 +236,7 @@ def standard_tag(tag: str) -> str | None:
 def _keywords(draft: Draft) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for keyword in draft.keywords:
-        text = " ".join(clean(keyword).split())
+        text = one_line(keyword)
         if text and text.casefold() not in seen and len(seen) < MAX_KEYWORDS:
             seen[text.casefold()] = text
     return tuple(seen.values())
@@ -247,8 +246,8 @@ def _sources(draft: Draft, todo: list[str]) -> tuple[dict, ...]:
     entries = []
     for number, reference in enumerate(draft.sources, 1):
         entry = {key: value for key, value in (
-            ("title", " ".join(clean(reference.title).split())),
-            ("publisher", _one_line(reference.publisher)), ("author", _one_line(reference.author)),
+            ("title", one_line(reference.title)),
+            ("publisher", one_line(reference.publisher)), ("author", one_line(reference.author)),
             ("year", reference.year), ("url", reference.url if _web(reference.url) else None)) if value}
         if "publisher" not in entry and "author" not in entry and entry.get("url"):
             host = urlsplit(entry["url"]).hostname or ""
@@ -264,12 +263,8 @@ def _sources(draft: Draft, todo: list[str]) -> tuple[dict, ...]:
     return tuple(entries)
 
 
-def _one_line(text: str | None) -> str | None:
-    return " ".join(clean(text).split()) or None if text else None
-
-
 def _web(url: str | None) -> bool:
-    return bool(url) and re.match(r"^https?://[^\s/$.?#][^\s]*$", url) is not None
+    return bool(url) and WEB_ADDRESS.match(url) is not None
 
 
 def _invalid_source(entry: dict) -> str | None:

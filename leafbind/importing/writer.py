@@ -40,6 +40,11 @@ def clean(text: str) -> str:
     return FORBIDDEN.sub("", text)
 
 
+def one_line(text: str | None) -> str:
+    """Text as one line of a source: its forbidden characters out, each run of white space one space."""
+    return " ".join(clean(text or "").split())
+
+
 def leaflet_source(fields: Fields, body: str) -> str:
     """The whole leaflet file: front matter between `---` lines, a blank line, the body."""
     return f"---\n{front_matter(fields)}---\n\n{body}"
@@ -68,7 +73,7 @@ def _plain(key: str, value: Any) -> str:
 def folded(key: str, text: str, indent: str) -> str:
     """`key: >-` and the text wrapped below it, as editors write long text. A folded scalar takes any
     character but leading spaces, which wrapping removes: the text is one paragraph."""
-    wrapped = textwrap.fill(" ".join(clean(text).split()), WIDTH - len(indent) - 2, break_long_words=False,
+    wrapped = textwrap.fill(one_line(text), WIDTH - len(indent) - 2, break_long_words=False,
                             break_on_hyphens=False)
     body = textwrap.indent(wrapped, indent + "  ")
     return f"{indent}{key}: >-\n{body}\n"
