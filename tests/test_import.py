@@ -394,3 +394,26 @@ def test_a_broken_authors_file_is_never_written_over(project: Path, tmp_path: Pa
     assert result.exit_code == 1
     assert result.output.count("in leaflets/authors.yaml, but that file has problems: fix them") == 2
     assert snapshot(project) == before
+
+
+def test_a_failed_write_takes_back_the_pictures_and_their_folders(project: Path, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """The picture is written before its leaflet: when the leaflet then cannot be (a full disk), the picture
+    and the folders made for it go too, and the project is as it was."""
+    files = tmp_path / "saved" / "article_files"
+    files.mkdir(parents=True)
+    (files / "ear-diagram.png").write_bytes(png())
+    page = tmp_path / "saved" / "article.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    real = importer_module.write_atomically
+
+    def failing(path: Path, data: bytes):
+        if path.suffix == ".md":
+            raise FileFault(path, OSError(28, "No space left on device"))
+        return real(path, data)
+
+    monkeypatch.setattr(importer_module, "write_atomically", failing)
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    result = run("import", str(page), "--project", str(project))
+    assert result.exit_code == 1 and "nothing was written" in result.output
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before

@@ -12,6 +12,8 @@ Three steps, so that nothing is half-written:
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -241,16 +243,18 @@ def _check(project: Project, plan: Plan, registry: Registry) -> None:
 
 def _write_all(project: Project, result: ImportResult, registry: Registry) -> None:
     """Write every planned leaflet, then authors.yaml; on any failure put back what was written."""
-    journal: list[tuple[Path, bytes | None]] = []  # each file written, with what it held before
+    journal = _Journal()
     try:
         for document in result.documents:
             if document.ok:
-                _write_leaflet(document.plan, journal)
+                for image in document.plan.images:
+                    journal.write(image.path, image.data)
+                journal.write(document.plan.path, document.plan.source.encode())
                 document.written = True
         if registry.added:
-            _write(project.leaflets_dir / AUTHORS_FILE, registry.new_text().encode(), journal)
+            journal.write(project.leaflets_dir / AUTHORS_FILE, registry.new_text().encode())
     except BaseException as error:  # a fault, or Ctrl-C: nothing of this import stays
-        _restore(journal)
+        journal.restore()
         if not isinstance(error, FileFault | ProblemReport):
             raise
         for document in result.documents:
@@ -260,26 +264,30 @@ def _write_all(project: Project, result: ImportResult, registry: Registry) -> No
         registry.added.clear()
 
 
-def _write_leaflet(plan: Plan, journal: list[tuple[Path, bytes | None]]) -> None:
-    for image in plan.images:
-        _write(image.path, image.data, journal)
-    _write(plan.path, plan.source.encode(), journal)
+@dataclass
+class _Journal:
+    """What an import wrote, to put back: each file with what it held before (None: it was new), and the
+    folders made for them."""
 
+    files: list[tuple[Path, bytes | None]] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
 
-def _write(path: Path, data: bytes, journal: list[tuple[Path, bytes | None]]) -> None:
-    before = path.read_bytes() if path.is_file() else None
-    if before == data:
-        return
-    journal.append((path, before))
-    write_atomically(path, data)
+    def write(self, path: Path, data: bytes) -> None:
+        before = path.read_bytes() if path.is_file() else None
+        if before == data:
+            return
+        self.folders += reversed(list(itertools.takewhile(lambda folder: not folder.exists(),
+                                                          [path.parent, *path.parent.parents])))
+        self.files.append((path, before))
+        write_atomically(path, data)
 
-
-def _restore(journal: list[tuple[Path, bytes | None]]) -> None:
-    for path, before in reversed(journal):
-        try:
-            if before is None:
-                path.unlink(missing_ok=True)
-            else:
-                write_atomically(path, before)
-        except (OSError, FileFault):
-            pass
+    def restore(self) -> None:
+        for path, before in reversed(self.files):
+            with contextlib.suppress(OSError, FileFault):
+                if before is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_atomically(path, before)
+        for folder in reversed(self.folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: nothing but what this import wrote was in it

@@ -156,7 +156,7 @@ def _summary(draft: Draft, todo: list[str]) -> str:
 def _authors(draft: Draft, options, registry: Registry, todo: list[str]) -> list[Chosen]:
     if options.author:
         name = registry.book.authors[options.author].name
-        return [Chosen(options.author, name, "chosen", "--author")]
+        return [Chosen(options.author, name, "chosen")]  # the report says "--author" for its status
     chosen: list[Chosen] = []
     for person in draft.people:
         name = one_line(person.name)[:MAX_NAME]
