@@ -72,6 +72,18 @@ def word_document(path: Path, number: int, author: str = "Jo Bloggs") -> Path:
     return path
 
 
+def full_disk_for(monkeypatch, chosen) -> None:
+    """The import's writes of the files `chosen(path)` picks fail as on a full disk; the others are made."""
+    real = importer_module.write_atomically
+
+    def failing(path: Path, data: bytes):
+        if chosen(path):
+            raise FileFault(path, OSError(28, "No space left on device"))
+        return real(path, data)
+
+    monkeypatch.setattr(importer_module, "write_atomically", failing)
+
+
 def zip_bomb(path: Path) -> Path:
     """A .docx whose one extra part expands from a few hundred kilobytes to 300 MB of zeros."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -191,14 +203,7 @@ def test_authors_file_written_last_and_a_failure_puts_everything_back(project: P
     original = hay_fever.read_bytes()
     pages = [cold_page(tmp_path, "a.html"),
              cold_page(tmp_path, "b.html", title="Hay fever", author="Ana Ruiz")]
-    real = importer_module.write_atomically
-
-    def failing(path: Path, data: bytes):
-        if path.name == "authors.yaml":
-            raise FileFault(path, OSError(28, "No space left on device"))
-        return real(path, data)
-
-    monkeypatch.setattr(importer_module, "write_atomically", failing)
+    full_disk_for(monkeypatch, lambda path: path.name == "authors.yaml")
     before = snapshot(project)
     result = run("import", *map(str, pages), "--force", "--project", str(project))
     assert result.exit_code == 1
@@ -405,14 +410,7 @@ def test_a_failed_write_takes_back_the_pictures_and_their_folders(project: Path,
     (files / "ear-diagram.png").write_bytes(png())
     page = tmp_path / "saved" / "article.html"
     page.write_text(ARTICLE, encoding="utf-8")
-    real = importer_module.write_atomically
-
-    def failing(path: Path, data: bytes):
-        if path.suffix == ".md":
-            raise FileFault(path, OSError(28, "No space left on device"))
-        return real(path, data)
-
-    monkeypatch.setattr(importer_module, "write_atomically", failing)
+    full_disk_for(monkeypatch, lambda path: path.suffix == ".md")
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
     result = run("import", str(page), "--project", str(project))
     assert result.exit_code == 1 and "nothing was written" in result.output
